@@ -1,0 +1,17 @@
+"""The `twitchwise` command: a thin Typer layer over the core library.
+
+Each command group lives in its own module and registers itself on `app` (or on the shared
+`import`/`export` groups in `_app.py`); importing them here is what wires them in.
+"""
+
+from __future__ import annotations
+
+from ._app import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,9 @@
+"""The assessment engine: pure functions from a case to an assessment. No I/O, no interfaces."""
+
+from __future__ import annotations
+
+from ._assessment import Assessment, Contributor, PlanItem, RaisedFlag
+from ._case import Case, Factors
+from ._vocab import Triage
+
+__all__ = ["Assessment", "Case", "Contributor", "Factors", "PlanItem", "RaisedFlag", "Triage"]

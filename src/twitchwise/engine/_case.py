@@ -1,0 +1,69 @@
+"""The case: one person's situation, as the engine judges it (docs/reference/case-format.md).
+
+The model is strict on purpose: unknown keys, unknown ids, wrong types and impossible values are
+refused with the field named, because a silently dropped answer could hide a red flag.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+
+from ._vocab import Course, Sex, SiteId, SymptomId
+
+
+class Factors(BaseModel):
+    """Recent lifestyle; every key optional, and a missing key means unknown, never zero."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sleep_hours: float | None = Field(
+        None, ge=0, le=24, description="typical hours of sleep a night"
+    )
+    caffeine_mg_per_day: float | None = Field(
+        None, ge=0, le=5000, description="mg of caffeine a day"
+    )
+    alcohol_drinks_per_week: float | None = Field(
+        None, ge=0, le=300, description="standard drinks a week"
+    )
+    water_litres_per_day: float | None = Field(
+        None, ge=0, le=20, description="litres of fluid a day"
+    )
+    stress_level: float | None = Field(None, ge=0, le=10, description="0 (none) to 10 (extreme)")
+    exercise_hours_per_week: float | None = Field(
+        None, ge=0, le=100, description="hours of exercise a week"
+    )
+    hard_exercise_last_48h: StrictBool | None = Field(
+        None, description="a hard or unusual workout in the last two days"
+    )
+    low_mineral_diet: StrictBool | None = Field(
+        None, description="few leafy greens, fruit, nuts, seeds, dairy"
+    )
+
+
+class Case(BaseModel):
+    """What the engine needs to judge; the batch form of the interview."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    age: int | None = Field(None, ge=0, le=130)
+    sex: Sex | None = None
+    sites: tuple[SiteId, ...] = Field(min_length=1, description="where the twitching is felt")
+    duration_days: float = Field(ge=0, le=36500, description="how long it has been going on")
+    course: Course = "stable"
+    tried_lifestyle_changes: StrictBool = False
+    symptoms: frozenset[SymptomId] = frozenset()
+    factors: Factors = Factors()
+    medications: tuple[str, ...] = ()
+
+    @field_validator("sites")
+    @classmethod
+    def _unique_sites(cls, sites: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(sites))
+
+    @field_validator("medications")
+    @classmethod
+    def _clean_medications(cls, meds: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(m.strip() for m in meds if m.strip())
+        if any(len(m) > 200 for m in cleaned):
+            raise ValueError("a medication name is longer than 200 characters")
+        return cleaned
