@@ -1,0 +1,117 @@
+"""The one count model every statistic here rests on.
+
+Twitch counts are overdispersed (some days are far worse than others) and days are not independent
+(a bad spell lasts), so the model is a negative binomial GLM whose dispersion comes from a quick
+moment estimate, with Newey-West (HAC) standard errors so that neither a wrong dispersion nor
+day-to-day autocorrelation makes an interval look tighter than it is.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import statsmodels.api as sm
+
+FloatArray = npt.NDArray[np.float64]
+
+Z_95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class CountFit:
+    """Coefficients (log rate ratios), their HAC covariance, and whether the fit can be trusted."""
+
+    params: FloatArray
+    cov: FloatArray
+    n: int
+    alpha: float
+    converged: bool
+    problem: str | None = None
+
+    def estimate(self, column: int, scale: float = 1.0) -> tuple[float, float, float, float]:
+        """Rate ratio per `scale` units of `column`, its 95% interval and two-sided p-value."""
+        beta = float(self.params[column]) * scale
+        se = math.sqrt(max(float(self.cov[column, column]), 0.0)) * abs(scale)
+        if not math.isfinite(beta) or not math.isfinite(se) or se == 0.0:
+            return math.nan, math.nan, math.nan, math.nan
+        z = beta / se
+        p = math.erfc(abs(z) / math.sqrt(2.0))
+        return (
+            _safe_exp(beta),
+            _safe_exp(beta - Z_95 * se),
+            _safe_exp(beta + Z_95 * se),
+            p,
+        )
+
+
+def _safe_exp(x: float) -> float:
+    return math.exp(min(x, 700.0))
+
+
+def newey_west_lags(n: int) -> int:
+    """The usual Newey-West bandwidth, floor(4 (n/100)^(2/9)), at least one day."""
+    bandwidth: float = 4.0 * (n / 100.0) ** (2.0 / 9.0)
+    return max(1, math.floor(bandwidth))
+
+
+def moment_alpha(y: FloatArray, mu: FloatArray) -> float:
+    """NB2 dispersion from the Cameron-Trivedi auxiliary regression, kept in a sane range."""
+    mu = np.maximum(mu, 1e-8)
+    z = ((y - mu) ** 2 - y) / mu
+    alpha = float(np.dot(mu, z) / np.dot(mu, mu))
+    if not math.isfinite(alpha):
+        return 1.0
+    return min(max(alpha, 1e-4), 20.0)
+
+
+def fit_counts(
+    y: FloatArray,
+    x: FloatArray,
+    *,
+    alpha: float | None = None,
+    maxlags: int | None = None,
+) -> CountFit:
+    """Fit log E[y] = x @ beta as a negative binomial GLM with HAC covariance.
+
+    `x` must already hold the intercept. Rows are assumed in time order (HAC needs it). When
+    `alpha` is None it is estimated from a Poisson pilot fit; pass one in to reuse it across many
+    fits on the same days. Warnings from statsmodels are caught and turned into `problem`, so a
+    fit that did not converge is reported as such instead of crashing or being trusted.
+    """
+    n, k = x.shape
+    nan_params = np.full(k, np.nan)
+    nan_cov = np.full((k, k), np.nan)
+    if n <= k or float(y.sum()) <= 0.0:
+        return CountFit(nan_params, nan_cov, n, math.nan, False, "no twitches or too few days")
+    lags = newey_west_lags(n) if maxlags is None else maxlags
+    problem: str | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if alpha is None:
+                pilot = sm.GLM(y, x, family=sm.families.Poisson()).fit(maxiter=100)
+                alpha = moment_alpha(y, np.asarray(pilot.fittedvalues, dtype=np.float64))
+            family = sm.families.NegativeBinomial(alpha=alpha)
+            res = sm.GLM(y, x, family=family).fit(
+                maxiter=100, cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}
+            )
+            params = np.asarray(res.params, dtype=np.float64)
+            cov = np.asarray(res.cov_params(), dtype=np.float64)
+            converged = bool(res.converged)
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError, ZeroDivisionError) as exc:
+            return CountFit(nan_params, nan_cov, n, math.nan, False, f"model failed: {exc}")
+    for w in caught:
+        name = type(w.message).__name__ if isinstance(w.message, Warning) else "Warning"
+        if "Convergence" in name or "PerfectSeparation" in name:
+            converged = False
+        problem = problem or f"{name}: {w.message}"
+    if not converged:
+        problem = problem or "the model did not converge"
+    if not (np.all(np.isfinite(params)) and np.all(np.isfinite(np.diag(cov)))):
+        converged = False
+        problem = problem or "the estimates were not finite"
+    return CountFit(params, cov, n, float(alpha), converged, problem)
