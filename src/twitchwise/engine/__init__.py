@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from ._assess import assess
 from ._assessment import Assessment, Contributor, PlanItem, RaisedFlag
 from ._case import Case, Factors
 from ._vocab import Triage
 
-__all__ = ["Assessment", "Case", "Contributor", "Factors", "PlanItem", "RaisedFlag", "Triage"]
+__all__ = [
+    "Assessment",
+    "Case",
+    "Contributor",
+    "Factors",
+    "PlanItem",
+    "RaisedFlag",
+    "Triage",
+    "assess",
+]

@@ -1,0 +1,39 @@
+"""assess(): a case in, an assessment out. Pure: no I/O, no clock, no randomness."""
+
+from __future__ import annotations
+
+from ._assessment import Assessment
+from ._case import Case
+from ._context import CaseContext
+from ._contributors import contributors_of
+from ._plan import plan_of
+from ._triage import raised_flags, triage_of
+from ._vocab import Triage
+
+HEADLINES = {
+    Triage.SELF_CARE: (
+        "You can look after this at home. Here is what is likely behind it and what helps."
+    ),
+    Triage.DOCTOR: "Book an appointment with a doctor. This is not an emergency.",
+    Triage.URGENT: "See a doctor today or within 24 hours.",
+    Triage.EMERGENCY: "Call your emergency number now.",
+}
+DISCLAIMER = "twitchwise gives guidance, not a diagnosis. If you feel very unwell, get help now."
+
+
+def assess(case: Case) -> Assessment:
+    """Judge a case: triage, the red flags behind it, likely causes and a plan."""
+    ctx = CaseContext.of(case)
+    flags = raised_flags(ctx)
+    triage = triage_of(flags)
+    contributors = contributors_of(ctx)
+    headline = flags[0].advice if triage is Triage.EMERGENCY else HEADLINES[triage]
+    return Assessment(
+        triage=triage.id,
+        headline=headline,
+        red_flags=list(dict.fromkeys(f.id for f in flags)),
+        contributors=contributors,
+        plan=plan_of(ctx, triage, flags, contributors),
+        red_flag_details=flags,
+        disclaimer=DISCLAIMER,
+    )
