@@ -96,6 +96,8 @@ def start_server(folder: Path, *, db_url: str | None = None) -> LiveServer:
         "TWITCHWISE_DB": db_url or f"sqlite:///{db_path}",
         "TWITCHWISE_HOST": "127.0.0.1",
         "TWITCHWISE_PORT": str(port),
+        # The CSRF secret lives in the user data folder: keep it inside this test's folder.
+        "XDG_DATA_HOME": str(folder / "data"),
     }
     cmd = [
         sys.executable,
