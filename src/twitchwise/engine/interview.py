@@ -1,0 +1,276 @@
+"""The adaptive interview behind the terminal and web assessments.
+
+One question at a time, in the knowledge file's order: emergency signs first, and an emergency
+answer ends the interview at once, because nothing else changes what the person must do. Facts
+the diary already knows (`known`) skip their questions; safety questions are always asked. The
+state is only the answers, so a web page can carry it in a form and rebuild the interview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from twitchwise.knowledge import Question as QuestionSpec
+from twitchwise.knowledge import load_knowledge
+
+from ._assess import assess
+from ._assessment import Assessment
+from ._case import Case
+from ._context import CaseContext
+from ._vocab import SITE_IDS, site_label
+
+Raw = str | list[str]
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0"})
+SKIP = "skip"
+NONE = "none"
+SKIPPABLE = frozenset({"", SKIP, "unknown", "don't know", "dont know", "not sure"})
+FALLBACK_SITE = "left_thigh"
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be used; `field` is the question id."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as an interface shows it."""
+
+    id: str
+    text: str
+    help: str | None
+    kind: str
+    phase: str
+    options: list[Option] = field(default_factory=list)
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str | None = None
+    optional: bool = False
+
+
+def _present(spec: QuestionSpec) -> Question:
+    kb = load_knowledge()
+    if spec.kind == "sites":
+        options = [Option(s, site_label(s)) for s in SITE_IDS]
+    else:
+        options = [
+            Option(o, kb.symptoms[o].label) if isinstance(o, str) else Option(o.value, o.label)
+            for o in spec.options
+        ]
+        if spec.kind == "multi":
+            options.append(Option(NONE, "None of these"))
+    return Question(
+        id=spec.id,
+        text=spec.text,
+        help=spec.help,
+        kind=spec.kind,
+        phase=spec.phase,
+        options=options,
+        minimum=spec.minimum,
+        maximum=spec.maximum,
+        unit=spec.unit,
+        optional=spec.optional,
+    )
+
+
+def _as_list(raw: Raw) -> list[str]:
+    items = raw if isinstance(raw, list) else raw.replace(";", ",").split(",")
+    return [i.strip() for i in items if i.strip()]
+
+
+def _normalise_choice(q: Question, raw: Raw) -> str:
+    text = _text(raw).lower()
+    values = [o.value for o in q.options]
+    if text.isdigit() and 1 <= int(text) <= len(values):
+        return values[int(text) - 1]
+    if text in values:
+        return text
+    raise AnswerError(q.id, "choose one of " + ", ".join(values))
+
+
+def _normalise_many(q: Question, raw: Raw) -> list[str]:
+    by_label = {o.label.lower(): o.value for o in q.options}
+    values = [o.value for o in q.options]
+    chosen: list[str] = []
+    for item in _as_list(raw):
+        key = item.lower()
+        if key.isdigit() and 1 <= int(key) <= len(values):
+            key = values[int(key) - 1]
+        key = by_label.get(key, key.replace(" ", "_"))
+        if key not in values:
+            raise AnswerError(q.id, f"unknown choice {item!r}")
+        chosen.append(key)
+    if not chosen:
+        msg = (
+            "choose at least one place" if q.kind == "sites" else 'choose any that apply, or "none"'
+        )
+        raise AnswerError(q.id, msg)
+    if NONE in chosen and len(chosen) > 1:
+        raise AnswerError(q.id, '"none" cannot be combined with other choices')
+    return list(dict.fromkeys(chosen))
+
+
+def _text(raw: Raw) -> str:
+    return (", ".join(raw) if isinstance(raw, list) else raw).strip()
+
+
+def _normalise_number(q: Question, raw: Raw) -> str:
+    text = _text(raw).replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        raise AnswerError(q.id, "enter a number" + (f" of {q.unit}" if q.unit else "")) from None
+    if value != value or (q.minimum is not None and value < q.minimum):
+        raise AnswerError(q.id, f"must be at least {q.minimum:g}")
+    if q.maximum is not None and value > q.maximum:
+        raise AnswerError(q.id, f"must be at most {q.maximum:g}")
+    return f"{value:g}"
+
+
+def normalise(q: Question, raw: Raw) -> Raw:
+    """Check an answer and bring it to its canonical form (raises AnswerError)."""
+    if q.optional and _text(raw).lower() in SKIPPABLE:
+        return SKIP
+    if q.kind == "yes_no":
+        text = _text(raw).lower()
+        if text in YES | NO:
+            return "yes" if text in YES else "no"
+        raise AnswerError(q.id, "answer yes or no")
+    if q.kind in ("multi", "sites"):
+        return _normalise_many(q, raw)
+    if q.kind == "number":
+        return _normalise_number(q, raw)
+    if q.kind == "choice":
+        return _normalise_choice(q, raw)
+    items = _as_list(raw)
+    if not items:
+        raise AnswerError(q.id, 'list them, or answer "none"')
+    return [] if [i.lower() for i in items] == [NONE] else items
+
+
+class Interview:
+    """The state of one assessment interview: the answers given so far."""
+
+    def __init__(
+        self, answers: dict[str, Any] | None = None, known: dict[str, Any] | None = None
+    ) -> None:
+        self._specs = {q.id: q for q in load_knowledge().questions}
+        self.known: dict[str, Any] = dict(known or {})
+        self.answers: dict[str, Raw] = {}
+        for qid, raw in (answers or {}).items():
+            if qid not in self._specs:
+                raise AnswerError(qid, "unknown question")
+            self.answer(qid, raw)
+
+    def question(self, qid: str) -> Question:
+        return _present(self._specs[qid])
+
+    def answer(self, qid: str, raw: Raw) -> None:
+        """Record (or replace) the answer to question `qid`."""
+        if qid not in self._specs:
+            raise AnswerError(qid, "unknown question")
+        self.answers.pop(qid, None)
+        self.answers[qid] = normalise(self.question(qid), raw)
+
+    def back(self) -> None:
+        """Forget the most recent answer, so its question is asked again."""
+        if self.answers:
+            self.answers.popitem()
+
+    @property
+    def emergency_found(self) -> bool:
+        return any(
+            self._specs[qid].stop_if_yes and raw == "yes" for qid, raw in self.answers.items()
+        )
+
+    def _known_field(self, spec: QuestionSpec) -> bool:
+        if spec.phase == "emergency" or spec.field is None:
+            return False
+        head, _, tail = spec.field.partition(".")
+        value = self.known.get(head)
+        return (tail in value) if tail and isinstance(value, dict) else value is not None
+
+    def _relevant(self, spec: QuestionSpec) -> bool:
+        if self._known_field(spec):
+            return False
+        if spec.ask_if is None:
+            return True
+        try:
+            return CaseContext.of(self._draft_case()).holds(spec.ask_if)
+        except ValidationError:
+            return True
+
+    def _pending(self) -> list[QuestionSpec]:
+        if self.emergency_found:
+            return []
+        return [s for s in self._specs.values() if s.id not in self.answers and self._relevant(s)]
+
+    def next_question(self) -> Question | None:
+        """The next question to ask, or None when the interview is complete."""
+        pending = self._pending()
+        return _present(pending[0]) if pending else None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.next_question() is None
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(answered, answered + still to ask)."""
+        answered = len(self.answers)
+        return answered, answered + len(self._pending())
+
+    def _draft_case(self) -> Case:
+        data: dict[str, Any] = {k: v for k, v in self.known.items() if k != "factors"}
+        factors: dict[str, Any] = dict(self.known.get("factors") or {})
+        symptoms: set[str] = set(self.known.get("symptoms") or ())
+        for qid, raw in self.answers.items():
+            spec = self._specs[qid]
+            if raw == SKIP:
+                continue
+            if spec.kind == "multi":
+                symptoms |= {r for r in raw if r != NONE}
+            elif spec.kind == "yes_no" and spec.symptoms:
+                symptoms |= set(spec.symptoms) if raw == "yes" else set()
+            elif spec.field and spec.field.startswith("factors."):
+                factors[spec.field[8:]] = _field_value(spec, raw)
+            elif spec.field:
+                data[spec.field] = _field_value(spec, raw)
+        data.setdefault("sites", [FALLBACK_SITE])
+        data.setdefault("duration_days", 0)
+        return Case.model_validate({**data, "symptoms": sorted(symptoms), "factors": factors})
+
+    def to_case(self) -> Case:
+        """The case the answers describe. After an emergency answer the interview stops early;
+        unasked history then defaults to the thigh and day 0, which an emergency result ignores."""
+        if not self.is_complete:
+            raise AnswerError(self.next_question().id, "not answered yet")  # type: ignore[union-attr]
+        return self._draft_case()
+
+    def assessment(self) -> Assessment:
+        return assess(self.to_case())
+
+
+def _field_value(spec: QuestionSpec, raw: Raw) -> Any:
+    if spec.kind == "number":
+        return float(raw)  # type: ignore[arg-type]
+    if spec.kind == "yes_no":
+        return raw == "yes"
+    return raw
+
+
+__all__ = ["AnswerError", "Interview", "Option", "Question", "normalise"]
