@@ -1,0 +1,34 @@
+"""The diary: twitches and daily check-ins, stored in SQLite or PostgreSQL, feeding statistics and
+the assessment. `Diary.open(url)` migrates the database to the current schema."""
+
+from __future__ import annotations
+
+from ._diary import Diary
+from ._entries import (
+    DAY_COLUMNS,
+    EXTRA_METRICS,
+    NUMERIC_DAY_COLUMNS,
+    AssessmentRecord,
+    CheckIn,
+    DayValue,
+    Experiment,
+    ImportStats,
+    Twitch,
+)
+from ._errors import DiaryError, NotFoundError, Problem
+
+__all__ = [
+    "DAY_COLUMNS",
+    "EXTRA_METRICS",
+    "NUMERIC_DAY_COLUMNS",
+    "AssessmentRecord",
+    "CheckIn",
+    "DayValue",
+    "Diary",
+    "DiaryError",
+    "Experiment",
+    "ImportStats",
+    "NotFoundError",
+    "Problem",
+    "Twitch",
+]

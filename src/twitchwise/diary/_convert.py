@@ -1,0 +1,77 @@
+"""Between stored rows and the values the diary hands out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from ._entries import DAY_COLUMNS, AssessmentRecord, CheckIn, Experiment, Twitch
+from ._models import AssessmentRow, CheckInRow, ExperimentRow, TwitchRow
+
+
+def utc_now() -> datetime:
+    """Now, as the naive UTC the tables store."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def twitch_columns(clean: dict[str, Any]) -> dict[str, Any]:
+    """Row columns from clean twitch fields (aware `time` -> UTC + offset + local day)."""
+    columns = {k: v for k, v in clean.items() if k not in ("time", "explicit_offset")}
+    if "time" in clean:
+        time: datetime = clean["time"]
+        offset = time.utcoffset() or timedelta(0)
+        columns["at_utc"] = (time - offset).replace(tzinfo=None)
+        columns["utc_offset_min"] = int(offset / timedelta(minutes=1))
+        columns["local_day"] = time.date()
+        columns["explicit_offset"] = clean["explicit_offset"]
+    return columns
+
+
+def to_twitch(row: TwitchRow) -> Twitch:
+    offset = timedelta(minutes=row.utc_offset_min)
+    time = (row.at_utc + offset).replace(tzinfo=timezone(offset))
+    return Twitch(
+        id=row.id,
+        time=time,
+        site=row.site,
+        intensity=row.intensity,
+        count=row.count,
+        duration_s=row.duration_s,
+        note=row.note,
+        explicit_offset=row.explicit_offset,
+    )
+
+
+def checkin_columns(values: dict[str, Any]) -> dict[str, Any]:
+    columns = dict(values)
+    for name in ("symptoms", "medications"):
+        if name in columns:
+            columns[name] = list(columns[name])
+    return columns
+
+
+def to_checkin(row: CheckInRow) -> CheckIn:
+    values = {name: getattr(row, name) for name in DAY_COLUMNS}
+    values["symptoms"] = tuple(values["symptoms"] or ())
+    values["medications"] = tuple(values["medications"] or ())
+    return CheckIn(day=row.day, **values)
+
+
+def to_experiment(row: ExperimentRow) -> Experiment:
+    return Experiment(
+        id=row.id,
+        created_at=row.created_at.replace(tzinfo=UTC),
+        status=row.status,
+        plan=dict(row.plan),
+        ended_at=row.ended_at.replace(tzinfo=UTC) if row.ended_at else None,
+    )
+
+
+def to_assessment(row: AssessmentRow) -> AssessmentRecord:
+    return AssessmentRecord(
+        id=row.id,
+        created_at=row.created_at.replace(tzinfo=UTC),
+        origin=row.origin,
+        case=dict(row.case),
+        result=dict(row.result),
+    )

@@ -1,0 +1,468 @@
+"""The Diary: twitches, check-ins, imported day values, experiments and assessments, stored.
+
+Every write is one transaction; bad input raises DiaryError naming the field before anything is
+written. A value typed in a check-in always beats a value imported from another app.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Self
+
+import pandas as pd
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from . import _frame
+from ._convert import (
+    checkin_columns,
+    to_assessment,
+    to_checkin,
+    to_experiment,
+    to_twitch,
+    twitch_columns,
+    utc_now,
+)
+from ._entries import (
+    DAY_COLUMNS,
+    AssessmentRecord,
+    CheckIn,
+    DayValue,
+    Experiment,
+    ImportStats,
+    Twitch,
+)
+from ._errors import DiaryError, NotFoundError, Problem
+from ._models import AssessmentRow, CheckInRow, DayValueRow, ExperimentRow, TwitchRow
+from ._store import WRITE, open_engine
+from ._validate import check_checkin, check_day, check_day_value, check_twitch, raise_if
+
+_TWITCH_KEY = (
+    "at_utc",
+    "utc_offset_min",
+    "explicit_offset",
+    "site",
+    "intensity",
+    "count",
+    "duration_s",
+    "note",
+)
+
+
+def _between(column: Any, start: date | None, end: date | None) -> list[Any]:
+    conditions = []
+    if start is not None:
+        conditions.append(column >= start)
+    if end is not None:
+        conditions.append(column <= end)
+    return conditions
+
+
+class Diary:
+    """A person's diary in a database. Use `Diary.open(url)` or `Diary.memory()`."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self._writer = engine.execution_options(**{WRITE: True})
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Self:
+        """Open (creating and migrating as needed) the diary at `url`; default: the user's."""
+        if url is None:
+            from twitchwise.settings import default_db_url
+
+            url = default_db_url()
+        return cls(open_engine(url), url)
+
+    @classmethod
+    def memory(cls) -> Self:
+        """A fresh in-memory diary (SQLite), for tests and trying things out."""
+        return cls.open("sqlite://")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # -- twitches ---------------------------------------------------------------------------
+
+    def add_twitch(
+        self,
+        site: str,
+        time: datetime | None = None,
+        *,
+        intensity: int | None = None,
+        count: int = 1,
+        duration_s: float | None = None,
+        note: str | None = None,
+    ) -> Twitch:
+        """Log a twitch episode; `time` defaults to now, a naive time is the machine's local."""
+        values = {
+            "site": site,
+            "time": time if time is not None else datetime.now().astimezone(),
+            "intensity": intensity,
+            "count": count,
+            "duration_s": duration_s,
+            "note": note,
+        }
+        clean, problems = check_twitch(values)
+        raise_if(problems)
+        with self._write() as session:
+            row = TwitchRow(**twitch_columns(clean), created_at=utc_now())
+            session.add(row)
+            session.flush()
+            return to_twitch(row)
+
+    def get_twitch(self, twitch_id: int) -> Twitch:
+        with self._read() as session:
+            return to_twitch(self._twitch_row(session, twitch_id))
+
+    @staticmethod
+    def _twitch_row(session: Session, twitch_id: int) -> TwitchRow:
+        row = session.get(TwitchRow, twitch_id) if isinstance(twitch_id, int) else None
+        if row is None:
+            raise NotFoundError("id", f"no twitch with id {twitch_id}")
+        return row
+
+    def list_twitches(self, start: date | None = None, end: date | None = None) -> list[Twitch]:
+        """Episodes whose local day is within [start, end], oldest first."""
+        query = select(TwitchRow).where(*_between(TwitchRow.local_day, start, end))
+        with self._read() as session:
+            rows = session.scalars(query.order_by(TwitchRow.at_utc, TwitchRow.id))
+            return [to_twitch(row) for row in rows]
+
+    def update_twitch(self, twitch_id: int, **changes: Any) -> Twitch:
+        """Change some fields of an episode; the result is checked as a whole."""
+        with self._write() as session:
+            row = self._twitch_row(session, twitch_id)
+            current = to_twitch(row)
+            values = {
+                "time": current.time
+                if current.explicit_offset
+                else current.time.replace(tzinfo=None),
+                "site": current.site,
+                "intensity": current.intensity,
+                "count": current.count,
+                "duration_s": current.duration_s,
+                "note": current.note,
+            }
+            unknown = [Problem(k, "is not a field of a twitch") for k in changes if k not in values]
+            raise_if(unknown)
+            clean, problems = check_twitch({**values, **changes})
+            raise_if(problems)
+            for name, value in twitch_columns(clean).items():
+                setattr(row, name, value)
+            session.flush()
+            return to_twitch(row)
+
+    def delete_twitch(self, twitch_id: int) -> None:
+        with self._write() as session:
+            session.delete(self._twitch_row(session, twitch_id))
+
+    def twitch_counts_by_day(self, start: date | None = None, end: date | None = None) -> pd.Series:
+        """Total twitches (sum of episode counts) for every local day that has any."""
+        with self._read() as session:
+            rows = session.execute(self._day_totals(start, end)).all()
+        return _frame.counts_series({day: int(total) for day, total, _ in rows})
+
+    @staticmethod
+    def _day_totals(start: date | None, end: date | None) -> Any:
+        return (
+            select(TwitchRow.local_day, func.sum(TwitchRow.count), func.count(TwitchRow.id))
+            .where(*_between(TwitchRow.local_day, start, end))
+            .group_by(TwitchRow.local_day)
+        )
+
+    # -- check-ins --------------------------------------------------------------------------
+
+    def save_checkin(self, day: date, *, replace: bool = False, **values: Any) -> CheckIn:
+        """Create or update the check-in of `day`.
+
+        Only the given columns change (None clears one), unless `replace` is true, in which case
+        the check-in becomes exactly `values`.
+        """
+        day = check_day(day)
+        clean, problems = check_checkin(values)
+        raise_if(problems)
+        with self._write() as session:
+            row = session.get(CheckInRow, day)
+            if row is None:
+                row = CheckInRow(day=day, symptoms=[], medications=[])
+                session.add(row)
+            if replace:
+                clean = {**_empty_checkin(), **clean}
+            for name, value in checkin_columns(clean).items():
+                setattr(row, name, value)
+            row.updated_at = utc_now()
+            session.flush()
+            return to_checkin(row)
+
+    def get_checkin(self, day: date) -> CheckIn | None:
+        with self._read() as session:
+            row = session.get(CheckInRow, day)
+            return to_checkin(row) if row else None
+
+    def list_checkins(self, start: date | None = None, end: date | None = None) -> list[CheckIn]:
+        query = select(CheckInRow).where(*_between(CheckInRow.day, start, end))
+        with self._read() as session:
+            return [to_checkin(row) for row in session.scalars(query.order_by(CheckInRow.day))]
+
+    def delete_checkin(self, day: date) -> None:
+        with self._write() as session:
+            row = session.get(CheckInRow, day)
+            if row is None:
+                raise NotFoundError("date", f"no check-in on {day}")
+            session.delete(row)
+
+    # -- imports ----------------------------------------------------------------------------
+
+    def import_day_values(self, values: Iterable[DayValue], source: str) -> ImportStats:
+        """Store another app's daily values, all or nothing; re-importing replaces, never doubles.
+
+        When the same day and metric appear twice in `values`, the last one counts.
+        """
+        if not isinstance(source, str) or not source.strip() or len(source) > 64:
+            raise DiaryError("source", "name the source in 1 to 64 characters")
+        wanted: dict[tuple[date, str], float] = {}
+        problems = []
+        for n, item in enumerate(values, start=1):
+            reason = check_day_value(item.metric, item.value)
+            try:
+                check_day(item.day, field=f"values[{n}].day")
+            except DiaryError as exc:
+                problems.extend(exc.problems)
+            if reason:
+                problems.append(Problem(f"values[{n}]", reason))
+            else:
+                wanted[(item.day, item.metric)] = float(item.value)
+        raise_if(problems)
+        return self._store_day_values(wanted, source)
+
+    def _store_day_values(self, wanted: dict[tuple[date, str], float], source: str) -> ImportStats:
+        stats = ImportStats()
+        if not wanted:
+            return stats
+        days = [day for day, _ in wanted]
+        now = utc_now()
+        with self._write() as session:
+            existing = {
+                (row.day, row.metric): row
+                for row in session.scalars(
+                    select(DayValueRow).where(
+                        DayValueRow.source == source,
+                        *_between(DayValueRow.day, min(days), max(days)),
+                    )
+                )
+            }
+            for (day, metric), value in wanted.items():
+                row = existing.get((day, metric))
+                if row is None:
+                    session.add(
+                        DayValueRow(
+                            day=day, metric=metric, source=source, value=value, imported_at=now
+                        )
+                    )
+                    stats.added += 1
+                elif row.value != value:
+                    row.value, row.imported_at = value, now
+                    stats.updated += 1
+                else:
+                    stats.unchanged += 1
+        return stats
+
+    def list_day_values(
+        self, start: date | None = None, end: date | None = None, source: str | None = None
+    ) -> list[tuple[str, DayValue]]:
+        """Imported values as (source, value), by day and metric."""
+        query = select(DayValueRow).where(*_between(DayValueRow.day, start, end))
+        if source is not None:
+            query = query.where(DayValueRow.source == source)
+        order = (DayValueRow.day, DayValueRow.metric, DayValueRow.source)
+        with self._read() as session:
+            return [
+                (row.source, DayValue(row.day, row.metric, row.value))
+                for row in session.scalars(query.order_by(*order))
+            ]
+
+    def delete_day_values(self, source: str) -> int:
+        """Forget everything imported from `source`; returns how many values went."""
+        with self._write() as session:
+            result = session.execute(delete(DayValueRow).where(DayValueRow.source == source))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def import_entries(
+        self, twitches: Sequence[Mapping[str, Any]], checkins: Sequence[Mapping[str, Any]]
+    ) -> ImportStats:
+        """Store checked entries in one transaction; idempotent.
+
+        `twitches` are clean twitch fields (see `check_twitch`); a twitch already stored with the
+        same fields is not added again (as many copies as the input holds, no more).
+        `checkins` are clean check-in columns plus `day`; each replaces that day's check-in.
+        """
+        with self._write() as session:
+            stats_t = self._import_twitches(session, twitches)
+            stats_d = self._import_checkins(session, checkins)
+        total = ImportStats(
+            added=stats_t["added"] + stats_d["added"],
+            updated=stats_d["updated"],
+            unchanged=stats_t["unchanged"] + stats_d["unchanged"],
+            by_kind={"twitches": stats_t, "days": stats_d},
+        )
+        return total
+
+    @staticmethod
+    def _import_twitches(session: Session, twitches: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+        columns = [twitch_columns(dict(t)) for t in twitches]
+        if not columns:
+            return {"added": 0, "unchanged": 0}
+        days = [c["local_day"] for c in columns]
+        query = select(*(getattr(TwitchRow, k) for k in _TWITCH_KEY)).where(
+            *_between(TwitchRow.local_day, min(days), max(days))
+        )
+        stored = Counter(tuple(row) for row in session.execute(query))
+        added = 0
+        for column in columns:
+            key = tuple(column[k] for k in _TWITCH_KEY)
+            if stored[key] > 0:
+                stored[key] -= 1
+                continue
+            session.add(TwitchRow(**column, created_at=utc_now()))
+            added += 1
+        return {"added": added, "unchanged": len(columns) - added}
+
+    @staticmethod
+    def _import_checkins(session: Session, checkins: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        for values in checkins:
+            new = checkin_columns({**_empty_checkin(), **values})
+            row = session.get(CheckInRow, new["day"])
+            if row is None:
+                session.add(CheckInRow(**new, updated_at=utc_now()))
+                counts["added"] += 1
+            elif any(getattr(row, k) != v for k, v in new.items()):
+                for name, value in new.items():
+                    setattr(row, name, value)
+                row.updated_at = utc_now()
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        return counts
+
+    # -- what statistics and the assessment read ------------------------------------------
+
+    def daily_frame(self, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+        """One row per tracked day (a day with a check-in); see `_frame.build` for columns."""
+        with self._read() as session:
+            checkins = [
+                to_checkin(r)
+                for r in session.scalars(
+                    select(CheckInRow).where(*_between(CheckInRow.day, start, end))
+                )
+            ]
+            totals = session.execute(self._day_totals(start, end)).all()
+            imported = session.execute(
+                select(DayValueRow.day, DayValueRow.metric, DayValueRow.value)
+                .where(*_between(DayValueRow.day, start, end))
+                .order_by(DayValueRow.imported_at, DayValueRow.source)
+            ).all()
+        return _frame.build(
+            checkins,
+            {day: (int(total), int(n)) for day, total, n in totals},
+            [(day, metric, value) for day, metric, value in imported],
+        )
+
+    # -- experiments and assessments -----------------------------------------------------
+
+    def save_experiment(self, plan: dict[str, Any]) -> int:
+        """Start an experiment; only one runs at a time."""
+        if not isinstance(plan, dict):
+            raise DiaryError("plan", "must be a JSON object")
+        active = self.active_experiment()
+        if active is not None:
+            raise DiaryError("experiment", f"experiment {active[0]} is still running; end it first")
+        with self._write() as session:
+            row = ExperimentRow(created_at=utc_now(), status="active", plan=plan)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def active_experiment(self) -> tuple[int, dict[str, Any]] | None:
+        query = select(ExperimentRow).where(ExperimentRow.status == "active")
+        with self._read() as session:
+            row = session.scalars(query.order_by(ExperimentRow.id.desc())).first()
+            return (row.id, dict(row.plan)) if row else None
+
+    def list_experiments(self) -> list[Experiment]:
+        """All experiments, newest first."""
+        with self._read() as session:
+            rows = session.scalars(select(ExperimentRow).order_by(ExperimentRow.id.desc()))
+            return [to_experiment(row) for row in rows]
+
+    def end_experiment(self, experiment_id: int) -> None:
+        with self._write() as session:
+            row = session.get(ExperimentRow, experiment_id)
+            if row is None:
+                raise NotFoundError("id", f"no experiment with id {experiment_id}")
+            row.status, row.ended_at = "ended", utc_now()
+
+    def record_assessment(self, case: dict[str, Any], result: dict[str, Any], origin: str) -> int:
+        """Keep an assessment as given (its case and result as JSON), so advice has a history."""
+        if not isinstance(case, dict) or not isinstance(result, dict):
+            raise DiaryError("case" if not isinstance(case, dict) else "result", "must be a dict")
+        if not isinstance(origin, str) or not 1 <= len(origin) <= 32:
+            raise DiaryError("origin", "name the origin in 1 to 32 characters (cli, web, api...)")
+        triage = result.get("triage")
+        with self._write() as session:
+            row = AssessmentRow(
+                created_at=utc_now(),
+                origin=origin,
+                triage=triage if isinstance(triage, str) else None,
+                case=case,
+                result=result,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def list_assessments(self, limit: int | None = 20) -> list[AssessmentRecord]:
+        """Assessments, newest first."""
+        query = select(AssessmentRow).order_by(AssessmentRow.id.desc()).limit(limit)
+        with self._read() as session:
+            return [to_assessment(row) for row in session.scalars(query)]
+
+    def erase(self) -> None:
+        """Delete everything the diary holds (the schema stays)."""
+        with self._write() as session:
+            for model in (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow):
+                session.execute(delete(model))
+
+
+def _empty_checkin() -> dict[str, Any]:
+    empty: dict[str, Any] = dict.fromkeys(DAY_COLUMNS)
+    empty["symptoms"], empty["medications"] = (), ()
+    return empty

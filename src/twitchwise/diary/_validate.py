@@ -1,0 +1,188 @@
+"""Checking entries before they are stored: one place, used by the API, the CLI and the CSV import.
+
+Each check returns the clean values plus every problem found (not just the first), so that a file
+import can report all bad cells at once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS
+
+from ._entries import DAY_COLUMNS
+from ._errors import DiaryError, Problem
+
+EARLIEST = date(1900, 1, 1)
+_METRIC = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
+
+
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("contains a NUL character")
+    return value
+
+
+class _TwitchModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site: str
+    intensity: int | None = Field(None, ge=1, le=5)
+    count: int = Field(1, ge=1, le=100_000)
+    duration_s: float | None = Field(None, ge=0, le=86_400, allow_inf_nan=False)
+    note: str | None = Field(None, max_length=5000)
+
+    @field_validator("site")
+    @classmethod
+    def _known_site(cls, site: str) -> str:
+        if site not in SITE_IDS:
+            raise ValueError(f"unknown site {site!r}; use one of {', '.join(SITE_IDS)}")
+        return site
+
+    @field_validator("note")
+    @classmethod
+    def _clean_note(cls, note: str | None) -> str | None:
+        return _no_nul(note) or None
+
+
+class _CheckInModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sleep_hours: float | None = Field(None, ge=0, le=24, allow_inf_nan=False)
+    caffeine_mg: float | None = Field(None, ge=0, le=5000, allow_inf_nan=False)
+    alcohol_drinks: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+    water_litres: float | None = Field(None, ge=0, le=20, allow_inf_nan=False)
+    stress_level: float | None = Field(None, ge=0, le=10, allow_inf_nan=False)
+    exercise_minutes: float | None = Field(None, ge=0, le=1440, allow_inf_nan=False)
+    hard_exercise: bool | None = Field(None, strict=True)
+    symptoms: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    notes: str | None = Field(None, max_length=10_000)
+
+    @field_validator("symptoms")
+    @classmethod
+    def _known_symptoms(cls, symptoms: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [s for s in symptoms if s not in SYMPTOM_IDS]
+        if unknown:
+            raise ValueError(
+                f"unknown symptom {unknown[0]!r}; use ids like {', '.join(SYMPTOM_IDS[:6])}, ..."
+            )
+        return tuple(dict.fromkeys(symptoms))
+
+    @field_validator("medications")
+    @classmethod
+    def _clean_medications(cls, meds: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(m.strip() for m in meds if m.strip())
+        for med in cleaned:
+            if ";" in med:
+                raise ValueError(f"{med!r}: a medication cannot contain ';' (it separates them)")
+            if len(med) > 200:
+                raise ValueError("a medication is longer than 200 characters")
+            _no_nul(med)
+        return cleaned
+
+    @field_validator("notes")
+    @classmethod
+    def _clean_notes(cls, notes: str | None) -> str | None:
+        return _no_nul(notes) or None
+
+
+def _problems(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else "input"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] not in ("value_error", "extra_forbidden"):
+            msg = f"{msg} (got {err['input']!r})"
+        if err["type"] == "extra_forbidden":
+            msg = "is not a field of this entry"
+        problems.append(Problem(name, msg))
+    return problems
+
+
+def normalize_time(value: datetime | str) -> tuple[datetime, bool]:
+    """An aware time plus whether its offset was given (a naive time gets the machine's offset)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not an ISO 8601 time like 2026-03-02T17:50 or 2026-03-02T17:50+01:00"
+            ) from None
+    if not isinstance(value, datetime):
+        raise ValueError(f"expected a date and time, got {type(value).__name__}")
+    explicit = value.tzinfo is not None and value.utcoffset() is not None
+    aware = value if explicit else value.astimezone()
+    offset = aware.utcoffset() or timedelta(0)
+    if offset % timedelta(minutes=1):
+        raise ValueError("the offset must be whole minutes")
+    if aware.date() < EARLIEST:
+        raise ValueError(f"{aware.isoformat()} is before 1900")
+    if aware - datetime.now().astimezone() > timedelta(days=1):
+        raise ValueError(f"{aware.isoformat()} is in the future")
+    return aware, explicit
+
+
+def check_day(value: date | str, field: str = "date") -> date:
+    """A local day, not before 1900 and not after tomorrow; raises DiaryError naming `field`."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise DiaryError(field, f"{value!r} is not a date like 2026-03-02") from None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise DiaryError(field, f"expected a date, got {type(value).__name__}")
+    if value < EARLIEST:
+        raise DiaryError(field, f"{value} is before 1900")
+    if value > date.today() + timedelta(days=1):
+        raise DiaryError(field, f"{value} is in the future")
+    return value
+
+
+def check_twitch(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Clean twitch fields (with `time` split into aware time + `explicit_offset`), or problems."""
+    problems: list[Problem] = []
+    rest = {k: v for k, v in values.items() if k != "time"}
+    clean: dict[str, Any] = {}
+    if "time" in values:
+        try:
+            clean["time"], clean["explicit_offset"] = normalize_time(values["time"])
+        except ValueError as exc:
+            problems.append(Problem("time", str(exc)))
+    try:
+        clean.update(_TwitchModel(**rest).model_dump())
+    except ValidationError as exc:
+        problems.extend(_problems(exc))
+    return clean, problems
+
+
+def check_checkin(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Clean check-in columns (only those given), or problems naming each bad column."""
+    try:
+        model = _CheckInModel(**values)
+    except ValidationError as exc:
+        return {}, _problems(exc)
+    return {k: getattr(model, k) for k in values if k in DAY_COLUMNS}, []
+
+
+def check_day_value(metric: str, value: float) -> str | None:
+    """Why an imported value is refused, or None when it is fine."""
+    if not isinstance(metric, str) or not _METRIC.match(metric):
+        return f"metric {metric!r} is not a lower_snake_case name"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{metric}: value {value!r} is not a number"
+    if not math.isfinite(value) or value < 0:
+        return f"{metric}: value {value!r} must be a finite number ≥ 0"
+    return None
+
+
+def raise_if(problems: Iterable[Problem]) -> None:
+    found = list(problems)
+    if found:
+        raise DiaryError.from_problems(found)
