@@ -6,7 +6,15 @@ refused with the field named, because a silently dropped answer could hide a red
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+)
 
 from ._vocab import Course, Sex, SiteId, SymptomId
 
@@ -16,20 +24,22 @@ class Factors(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    sleep_hours: float | None = Field(
+    sleep_hours: StrictFloat | None = Field(
         None, ge=0, le=24, description="typical hours of sleep a night"
     )
-    caffeine_mg_per_day: float | None = Field(
+    caffeine_mg_per_day: StrictFloat | None = Field(
         None, ge=0, le=5000, description="mg of caffeine a day"
     )
-    alcohol_drinks_per_week: float | None = Field(
+    alcohol_drinks_per_week: StrictFloat | None = Field(
         None, ge=0, le=300, description="standard drinks a week"
     )
-    water_litres_per_day: float | None = Field(
+    water_litres_per_day: StrictFloat | None = Field(
         None, ge=0, le=20, description="litres of fluid a day"
     )
-    stress_level: float | None = Field(None, ge=0, le=10, description="0 (none) to 10 (extreme)")
-    exercise_hours_per_week: float | None = Field(
+    stress_level: StrictFloat | None = Field(
+        None, ge=0, le=10, description="0 (none) to 10 (extreme)"
+    )
+    exercise_hours_per_week: StrictFloat | None = Field(
         None, ge=0, le=100, description="hours of exercise a week"
     )
     hard_exercise_last_48h: StrictBool | None = Field(
@@ -45,10 +55,10 @@ class Case(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    age: int | None = Field(None, ge=0, le=130)
+    age: StrictInt | None = Field(None, ge=0, le=130)
     sex: Sex | None = None
     sites: tuple[SiteId, ...] = Field(min_length=1, description="where the twitching is felt")
-    duration_days: float = Field(ge=0, le=36500, description="how long it has been going on")
+    duration_days: StrictFloat = Field(ge=0, le=36500, description="how long it has been going on")
     course: Course = "stable"
     tried_lifestyle_changes: StrictBool = False
     symptoms: frozenset[SymptomId] = frozenset()

@@ -159,7 +159,7 @@ def normalise(q: Question, raw: Raw) -> Raw:
     items = _as_list(raw)
     if not items:
         raise AnswerError(q.id, 'list them, or answer "none"')
-    return [] if [i.lower() for i in items] == [NONE] else items
+    return NONE if [i.lower() for i in items] == [NONE] else items
 
 
 class Interview:
@@ -270,7 +270,7 @@ def _field_value(spec: QuestionSpec, raw: Raw) -> Any:
         return float(raw)  # type: ignore[arg-type]
     if spec.kind == "yes_no":
         return raw == "yes"
-    return raw
+    return [] if raw == NONE else raw
 
 
 __all__ = ["AnswerError", "Interview", "Option", "Question", "normalise"]

@@ -1,0 +1,137 @@
+"""`twitchwise assess`: the interview in the terminal, or a batch of cases from JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from twitchwise.engine import Assessment, Case, assess
+from twitchwise.engine.interview import AnswerError, Interview, Question
+
+from ._app import app
+from ._errors import describe_validation_error, fail
+from ._render import render_assessment
+
+BACK = frozenset({"back", "b"})
+QUIT = frozenset({"quit", "q", "exit"})
+METADATA_KEYS = ("id", "note")
+
+
+def _load_json(path: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{path} is not UTF-8 text")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{path} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")
+
+
+def _parse_case(raw: Any, prefix: str) -> tuple[Case, dict[str, Any]]:
+    if not isinstance(raw, dict):
+        fail(f"{prefix.rstrip(': ') or 'input'}: a case must be a JSON object")
+    meta = {k: raw[k] for k in METADATA_KEYS if k in raw}
+    body = {k: v for k, v in raw.items() if k not in METADATA_KEYS}
+    try:
+        return Case.model_validate(body), meta
+    except ValidationError as exc:
+        fail(describe_validation_error(exc, prefix))
+
+
+def parse_cases(raw: Any) -> tuple[list[tuple[Case, dict[str, Any]]], bool]:
+    """The cases in a JSON document (one object or a list) and whether it was a list."""
+    if isinstance(raw, list):
+        return [_parse_case(item, f"case {i}: ") for i, item in enumerate(raw, 1)], True
+    return [_parse_case(raw, "")], False
+
+
+def _output(result: Assessment, meta: dict[str, Any]) -> dict[str, Any]:
+    out = result.model_dump(mode="json")
+    return {"id": meta["id"], **out} if "id" in meta else out
+
+
+def _ask(console: Console, q: Question, step: tuple[int, int]) -> str:
+    console.print(f"\n[dim]Question {step[0] + 1} of about {step[1]}[/]")
+    console.print(f"[bold]{q.text}[/]")
+    if q.help:
+        console.print(f"[dim]{q.help}[/]")
+    for i, opt in enumerate(q.options, 1):
+        console.print(f"  {i:>2}. {opt.label}")
+    hints = {
+        "yes_no": "yes/no",
+        "multi": "numbers separated by commas",
+        "sites": "numbers separated by commas",
+        "choice": "a number",
+        "number": q.unit or "a number",
+        "text_list": 'comma-separated, or "none"',
+    }
+    extra = ", Enter to skip" if q.optional else ""
+    return console.input(f"[cyan]({hints[q.kind]}{extra}; back, quit)[/] > ").strip()
+
+
+def run_interview(console: Console, known: dict[str, Any] | None = None) -> Assessment | None:
+    """Ask until complete; None if the person quits."""
+    iv = Interview(known=known)
+    console.print(
+        "[bold]twitchwise assessment[/]: a few questions, urgent ones first. "
+        "Type [cyan]back[/] to change your last answer, [cyan]quit[/] to stop."
+    )
+    while (q := iv.next_question()) is not None:
+        try:
+            reply = _ask(console, q, iv.progress)
+        except EOFError:
+            return None
+        if reply.lower() in QUIT:
+            return None
+        if reply.lower() in BACK:
+            iv.back()
+            continue
+        try:
+            iv.answer(q.id, reply)
+        except AnswerError as exc:
+            console.print(f"[red]{exc.message}[/]")
+    console.print()
+    return iv.assessment()
+
+
+@app.command("assess")
+def assess_command(
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="JSON case file (an object or a list), or - for stdin."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (case-format output).")
+    ] = False,
+) -> None:
+    """Assess your twitching: how urgent it is, the likely causes and a plan."""
+    console = Console()
+    if case is None:
+        result = run_interview(console)
+        if result is None:
+            console.print("Stopped; nothing was saved.")
+            raise typer.Exit(1)
+        if as_json:
+            typer.echo(json.dumps(result.model_dump(mode="json"), indent=2))
+        else:
+            render_assessment(console, result)
+        return
+    cases, is_list = parse_cases(_load_json(case))
+    results = [(assess(c), meta) for c, meta in cases]
+    if as_json:
+        payload: Any = [_output(r, m) for r, m in results]
+        typer.echo(json.dumps(payload if is_list else payload[0], indent=2, ensure_ascii=False))
+        return
+    for result, meta in results:
+        if "id" in meta:
+            console.rule(str(meta["id"]))
+        render_assessment(console, result)

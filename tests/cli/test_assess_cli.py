@@ -1,0 +1,105 @@
+"""`twitchwise assess`: the interview through its input, batch JSON, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from twitchwise.cli import app
+
+runner = CliRunner()
+CASE = {"sites": ["left_thigh"], "duration_days": 3, "factors": {"caffeine_mg_per_day": 500}}
+CALM_INPUT = ["no", "no", "no", "no", "1", "5", "2", "4", "7", "4", "none", "3"]
+
+
+def invoke(*args: str, stdin: str | None = None) -> object:
+    return runner.invoke(app, list(args), input=stdin, catch_exceptions=False)
+
+
+def test_interview_to_a_self_care_result() -> None:
+    answers = [*CALM_INPUT, "5", "", "", "", "", "", "", ""]
+    result = runner.invoke(app, ["assess"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.index("struggling to breathe") < result.output.index("Where do you feel")
+    assert "LOOK AFTER IT AT HOME" in result.output
+    assert "Not enough sleep" in result.output
+    assert result.output.count("not a diagnosis") == 1
+
+
+def test_interview_stops_at_an_emergency() -> None:
+    result = runner.invoke(app, ["assess"], input="yes\n")
+    assert result.exit_code == 0
+    assert "EMERGENCY" in result.output
+    assert "Call your emergency number now" in result.output
+    assert "Where do you feel" not in result.output
+
+
+def test_interview_back_and_reprompt() -> None:
+    result = runner.invoke(app, ["assess", "--json"], input="no\nback\nmaybe\nno\nyes\n")
+    assert result.exit_code == 0, result.output
+    assert "answer yes or no" in result.output
+    payload = json.loads(result.output[result.output.index("{") :])
+    assert payload["red_flags"] == ["sudden_one_sided_weakness"]
+
+
+def test_interview_quit_saves_nothing() -> None:
+    result = runner.invoke(app, ["assess"], input="no\nquit\n")
+    assert result.exit_code == 1
+    assert "Stopped" in result.output
+
+
+def test_batch_object_from_file(tmp_path: Path) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(CASE))
+    result = runner.invoke(app, ["assess", "--case", str(path), "--json"])
+    assert result.exit_code == 0
+    out = json.loads(result.output)
+    assert out["triage"] == "self_care"
+    assert out["contributors"][0]["id"] == "stimulants"
+    assert out["plan"][0]["id"] == "cut_caffeine"
+
+
+def test_batch_list_from_stdin_keeps_order_and_ids() -> None:
+    cases = [{"id": "a", **CASE}, {**CASE, "symptoms": ["breathing_difficulty"]}]
+    result = runner.invoke(app, ["assess", "--case", "-", "--json"], input=json.dumps(cases))
+    assert result.exit_code == 0
+    out = json.loads(result.output)
+    assert [o["triage"] for o in out] == ["self_care", "emergency"]
+    assert out[0]["id"] == "a" and "id" not in out[1]
+
+
+def test_batch_without_json_shows_the_same_result_as_the_interview() -> None:
+    result = runner.invoke(app, ["assess", "--case", "-"], input=json.dumps(CASE))
+    assert result.exit_code == 0
+    assert "LOOK AFTER IT AT HOME" in result.output and "about 500 mg" in result.output
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("{not json", "not valid JSON: line 1"),
+        (json.dumps({**CASE, "colour": "red"}), "colour: Extra inputs are not permitted"),
+        (json.dumps({**CASE, "sites": ["knee"]}), "sites.0"),
+        (json.dumps({**CASE, "symptoms": ["tremor"]}), "symptoms"),
+        (json.dumps({**CASE, "age": "34"}), "age: Input should be a valid integer"),
+        (json.dumps({**CASE, "factors": {"sleep_hours": 30}}), "factors.sleep_hours"),
+        (json.dumps({**CASE, "duration_days": -1}), "duration_days"),
+        (json.dumps([CASE, {**CASE, "course": "sideways"}]), "case 2: course"),
+        (json.dumps([CASE, 7]), "case 2: a case must be a JSON object"),
+        (json.dumps({"duration_days": 3}), "sites: Field required"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_field(payload: str, message: str) -> None:
+    result = runner.invoke(app, ["assess", "--case", "-", "--json"], input=payload)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["assess", "--case", str(tmp_path / "nope.json")])
+    assert result.exit_code == 2
+    assert "cannot read" in result.output
