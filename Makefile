@@ -15,8 +15,17 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh
 
-run: $(STAMP)
-	$(VENV)/bin/twitchwise assess
+VENDOR := src/twitchwise/web/static/vendor/VERSIONS.json
+
+# Front-end libraries come from npm at build time (versions in web-assets/package-lock.json).
+$(VENDOR): web-assets/package-lock.json web-assets/vendor.mjs
+	cd web-assets && npm ci --ignore-scripts --no-audit --no-fund
+	node web-assets/vendor.mjs
+
+assets: $(VENDOR)
+
+run: $(STAMP) $(VENDOR)
+	$(VENV)/bin/twitchwise serve
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -25,7 +34,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(STAMP) system-deps
+pytest: $(STAMP) system-deps $(VENDOR)
 	$(VENV)/bin/pytest
 
 test: lint typecheck pytest

@@ -1,0 +1,39 @@
+"""`twitchwise serve`: run the web app on this computer (127.0.0.1 unless told otherwise)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ._app import app, settings
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None,
+        typer.Option(help="Address to listen on. The default, 127.0.0.1, is this computer only."),
+    ] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")] = None,
+) -> None:
+    """Start the web app and print its address; stop it with Ctrl+C."""
+    import uvicorn
+
+    from twitchwise.web import create_app
+
+    base = settings(ctx)
+    config = base.model_copy(
+        update={"host": host or base.host, "port": port if port is not None else base.port}
+    )
+    web_app = create_app(config)
+    shown = f"[{config.host}]" if ":" in config.host else config.host
+    typer.echo(f"twitchwise is running at http://{shown}:{config.port}/ (press Ctrl+C to stop)")
+    if config.host not in {"127.0.0.1", "localhost", "::1"}:
+        typer.echo(
+            f"warning: listening on {config.host}, so other devices on the network can reach "
+            "your diary. There is no login; use 127.0.0.1 unless you trust the network.",
+            err=True,
+        )
+    uvicorn.run(web_app, host=config.host, port=config.port, log_level="warning")

@@ -1,0 +1,108 @@
+"""The app factory: one Diary per app, pages, the JSON API, security, vendored assets."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from twitchwise.diary import Diary
+from twitchwise.settings import Settings
+
+from ._problems import install_problem_handlers, move_problem_schemas
+from ._security import CsrfCookieMiddleware, CsrfSigner, SecurityHeadersMiddleware, load_secret
+from ._templates import STATIC_DIR, make_templates
+
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "testserver"]
+
+API_DESCRIPTION = """\
+The twitchwise JSON API: assess a case (the case format of `docs/reference/case-format.md`),
+keep a twitch diary (episodes and daily check-ins), export it as CSV, and read insights.
+
+Errors are `application/problem+json` (RFC 9457) with an `errors` list naming each bad field.
+twitchwise gives guidance, not a diagnosis.
+"""
+
+
+def create_app(settings: Settings | None = None, *, secret_dir: Path | None = None) -> FastAPI:
+    """Build the web app over the diary at `settings.db`.
+
+    `secret_dir` holds the per-install CSRF secret (default: the user data folder).
+    """
+    settings = settings or Settings()
+    diary = Diary.open(settings.db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        diary.close()
+
+    app = FastAPI(
+        title="twitchwise",
+        version=_version(),
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.diary = diary
+    app.state.templates = make_templates()
+    app.state.csrf = CsrfSigner(load_secret(secret_dir))
+
+    app.add_middleware(CsrfCookieMiddleware, signer=app.state.csrf)
+    if settings.host in LOOPBACK_HOSTS:
+        # Refuse other Host headers so a DNS-rebinding page cannot talk to the local app.
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS)
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    install_problem_handlers(app, _page_error)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    from .api import router as api_router
+    from .pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    _install_openapi(app)
+    return app
+
+
+def _install_openapi(app: FastAPI) -> None:
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = move_problem_schemas(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+async def _page_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+    templates = request.app.state.templates
+    response: HTMLResponse = templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": exc.status_code, "detail": exc.detail, "page": None},
+        status_code=exc.status_code,
+    )
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("twitchwise")
+    except PackageNotFoundError:
+        return "0"

@@ -1,0 +1,14 @@
+"""The HTML pages, one module per page; every form post passes the CSRF check."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from .._deps import verify_csrf
+from . import home, log
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+for module in (home, log):
+    router.include_router(module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,37 @@
+"""Home: the big "Log a twitch" action, today's status and the latest assessment's advice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from twitchwise.diary import Diary
+
+from .._deps import get_diary
+from ._common import render
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
+    today = date.today()
+    week = diary.list_twitches(today - timedelta(days=6), today)
+    todays = [t for t in week if t.day == today]
+    latest = diary.list_assessments(limit=1)
+    return render(
+        request,
+        "home.html",
+        "home",
+        today=today,
+        today_total=sum(t.count for t in todays),
+        today_episodes=len(todays),
+        today_sites=Counter(t.site for t in todays).most_common(),
+        week_total=sum(t.count for t in week),
+        week_days=len({t.day for t in week}),
+        checkin=diary.get_checkin(today),
+        latest=latest[0] if latest else None,
+    )
