@@ -33,6 +33,7 @@ from ._entries import (
     AssessmentRecord,
     CheckIn,
     DayValue,
+    DayValueLike,
     Experiment,
     ImportStats,
     Twitch,
@@ -241,7 +242,7 @@ class Diary:
 
     # -- imports ----------------------------------------------------------------------------
 
-    def import_day_values(self, values: Iterable[DayValue], source: str) -> ImportStats:
+    def import_day_values(self, values: Iterable[DayValueLike], source: str) -> ImportStats:
         """Store another app's daily values, all or nothing; re-importing replaces, never doubles.
 
         When the same day and metric appear twice in `values`, the last one counts.

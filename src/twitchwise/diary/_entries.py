@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 #: The numeric columns of a check-in (days.csv), in the order of docs/reference/diary-format.md.
 NUMERIC_DAY_COLUMNS: tuple[str, ...] = (
@@ -84,6 +84,17 @@ class DayValue:
     day: date
     metric: str
     value: float
+
+
+class DayValueLike(Protocol):
+    """Anything with a day, a metric name and a value (our DayValue, an importer's NamedTuple)."""
+
+    @property
+    def day(self) -> date: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def value(self) -> float: ...
 
 
 @dataclass
