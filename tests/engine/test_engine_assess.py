@@ -91,3 +91,11 @@ def test_every_item_carries_a_known_source() -> None:
 
 def test_says_once_that_it_is_guidance() -> None:
     assert "not a diagnosis" in assess(case()).disclaimer
+
+
+def test_flags_name_the_case_fields_behind_them() -> None:
+    result = assess(case(duration_days=20, course="worsening", symptoms=["weakness"]))
+    fields = {f.id: f.fields for f in result.red_flag_details}
+    assert fields["persistent"] == ["duration_days"]
+    assert fields["worsening"] == ["course"]
+    assert fields["weakness"] == ["course", "symptoms"]

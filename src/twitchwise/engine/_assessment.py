@@ -20,6 +20,7 @@ class RaisedFlag(BaseModel):
     answer: str = Field(description="the person's own answer that raised it")
     advice: str
     source: str
+    fields: list[str] = Field(default_factory=list, description="case fields behind the flag")
 
 
 class Contributor(BaseModel):

@@ -12,10 +12,12 @@ from ._vocab import Triage
 def _raise(flag: RedFlag, ctx: CaseContext) -> RaisedFlag:
     level, why, source = Triage.parse(flag.level), flag.why, flag.source
     answer = ctx.describe(flag.when)
+    fields = flag.when.case_fields()
     for esc in flag.escalations:
         if ctx.holds(esc.when) and Triage.parse(esc.level) > level:
             level, why, source = Triage.parse(esc.level), esc.why, esc.source
             answer = f"{answer}; {ctx.describe(esc.when)}"
+            fields |= esc.when.case_fields()
     if flag.id == "persistent" and ctx.case.tried_lifestyle_changes:
         answer += ", despite lifestyle changes"
     return RaisedFlag(
@@ -26,6 +28,7 @@ def _raise(flag: RedFlag, ctx: CaseContext) -> RaisedFlag:
         answer=answer,
         advice=flag.advice,
         source=source,
+        fields=sorted(fields),
     )
 
 

@@ -51,6 +51,20 @@ class Condition(_Strict):
     factor_true: tuple[BoolFactorName, ...] = ()
     any_of: tuple[Condition, ...] = ()
 
+    def case_fields(self) -> set[str]:
+        """The case fields this condition reads, so a result can say where an answer came from."""
+        named = {
+            "symptoms": bool(self.symptoms_any or self.no_symptoms),
+            "sites": bool(self.sites_any) or self.distinct_sites_at_least is not None,
+            "duration_days": self.duration_days_over is not None,
+            "course": self.course_at_least is not None,
+            "medications": bool(self.medication_classes_any),
+            "factors": bool(
+                self.factor_over or self.factor_at_least or self.factor_under or self.factor_true
+            ),
+        }
+        return {k for k, v in named.items() if v}.union(*(c.case_fields() for c in self.any_of))
+
     def tests_absence(self) -> bool:
         """True when the condition can hold *because* something is missing or low."""
         return bool(self.no_symptoms or self.factor_under) or any(
