@@ -1,4 +1,4 @@
-"""The diary CSV: lossless round trip, every bad cell reported, nothing written on error, idempotent."""
+"""The diary CSV: lossless round trip, every bad cell reported, nothing written on error."""
 
 from __future__ import annotations
 
@@ -21,11 +21,17 @@ TWITCHES = """time,site,intensity,count,duration_s,note
 2026-03-02T21:05+01:00,eyelid,,2,4.5,
 2026-03-03T07:00:30,left_thigh,1,5,,
 """
-DAYS = """date,sleep_hours,caffeine_mg,alcohol_drinks,water_litres,stress_level,exercise_minutes,hard_exercise,symptoms,medications,notes
-2026-03-02,6.5,300,2,1.5,7,45,1,cramping,Lasix 40 mg;ibuprofen,"long day
+DAYS_HEADER = (
+    "date,sleep_hours,caffeine_mg,alcohol_drinks,water_litres,stress_level,exercise_minutes,"
+    "hard_exercise,symptoms,medications,notes\n"
+)
+DAYS = (
+    DAYS_HEADER
+    + """2026-03-02,6.5,300,2,1.5,7,45,1,cramping,Lasix 40 mg;ibuprofen,"long day
 at work"
 2026-03-03,,,,,,,0,,,
 """
+)
 
 
 def write(folder: Path, twitches: str | None = TWITCHES, days: str | None = DAYS) -> Path:
