@@ -6,6 +6,28 @@ into their inputs and the interfaces present their outputs.
 
 from __future__ import annotations
 
+from ._factors import DIARY_FACTORS, IMPORTED_FACTORS, FactorSpec
+from ._insights import (
+    MIN_FACTOR_DAYS,
+    MIN_VARIED_DAYS,
+    FactorInsight,
+    InsightsReport,
+    factor_insights,
+)
+from ._simulate import simulate_diary
 from ._trend import MIN_TREND_DAYS, TrendResult, count_trend
 
-__all__ = ["MIN_TREND_DAYS", "TrendResult", "count_trend"]
+__all__ = [
+    "DIARY_FACTORS",
+    "IMPORTED_FACTORS",
+    "MIN_FACTOR_DAYS",
+    "MIN_TREND_DAYS",
+    "MIN_VARIED_DAYS",
+    "FactorInsight",
+    "FactorSpec",
+    "InsightsReport",
+    "TrendResult",
+    "count_trend",
+    "factor_insights",
+    "simulate_diary",
+]
