@@ -6,6 +6,21 @@ into their inputs and the interfaces present their outputs.
 
 from __future__ import annotations
 
+from ._experiment import (
+    EXPERIMENT_FACTORS,
+    ChecklistItem,
+    ExperimentError,
+    ExperimentFactor,
+    ExperimentPlan,
+    ExperimentReport,
+    ExperimentStatus,
+    Phase,
+    PhaseSummary,
+    experiment_factor,
+    experiment_report,
+    experiment_status,
+    plan_experiment,
+)
 from ._factors import DIARY_FACTORS, IMPORTED_FACTORS, FactorSpec
 from ._insights import (
     MIN_FACTOR_DAYS,
@@ -19,15 +34,28 @@ from ._trend import MIN_TREND_DAYS, TrendResult, count_trend
 
 __all__ = [
     "DIARY_FACTORS",
+    "EXPERIMENT_FACTORS",
     "IMPORTED_FACTORS",
     "MIN_FACTOR_DAYS",
     "MIN_TREND_DAYS",
     "MIN_VARIED_DAYS",
+    "ChecklistItem",
+    "ExperimentError",
+    "ExperimentFactor",
+    "ExperimentPlan",
+    "ExperimentReport",
+    "ExperimentStatus",
     "FactorInsight",
     "FactorSpec",
     "InsightsReport",
+    "Phase",
+    "PhaseSummary",
     "TrendResult",
     "count_trend",
+    "experiment_factor",
+    "experiment_report",
+    "experiment_status",
     "factor_insights",
+    "plan_experiment",
     "simulate_diary",
 ]

@@ -1,0 +1,222 @@
+"""N-of-1 experiments: schedules that add up, a status that says what to do, an honest report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from twitchwise.stats import (
+    ExperimentError,
+    ExperimentPlan,
+    experiment_report,
+    experiment_status,
+    plan_experiment,
+    simulate_diary,
+)
+
+START = date(2026, 3, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    design=st.lists(st.sampled_from(["AB", "BA"]), min_size=1, max_size=6).map("".join),
+    phase_days=st.integers(3, 60),
+    washout=st.integers(0, 14),
+    seed=st.integers(0, 2**31),
+    randomise=st.booleans(),
+)
+def test_schedule_covers_every_day_exactly_once(
+    design: str, phase_days: int, washout: int, seed: int, randomise: bool
+) -> None:
+    plan = plan_experiment(
+        "caffeine",
+        design=design,
+        phase_days=phase_days,
+        washout_days=washout,
+        start=START,
+        seed=seed,
+        randomise=randomise,
+    )
+    assert plan.phases[0].start == START and plan.phases[-1].end == plan.end
+    for before, after in zip(plan.phases, plan.phases[1:], strict=False):
+        assert after.start == before.end + timedelta(days=1)
+        assert after.washout_days == (washout if after.condition != before.condition else 0)
+    assert plan.phases[0].washout_days == 0
+    for phase in plan.phases:
+        assert phase.days - phase.washout_days == phase_days
+    assert len(plan.order) == len(design)
+    assert plan.order.count("A") == plan.order.count("B")
+    pairs = [plan.order[i : i + 2] for i in range(0, len(plan.order), 2)]
+    assert all(p in ("AB", "BA") for p in pairs)
+    if not randomise:
+        assert plan.order == design
+    total = (plan.end - plan.start).days + 1
+    assert total == sum(p.days for p in plan.phases)
+    for i in range(total):
+        day = START + timedelta(days=i)
+        assert sum(p.start <= day <= p.end for p in plan.phases) == 1
+
+
+def test_seed_fixes_the_order_and_is_recorded() -> None:
+    a = plan_experiment("caffeine", design="ABABABAB", start=START, seed=123)
+    b = plan_experiment("caffeine", design="ABABABAB", start=START, seed=123)
+    assert a.order == b.order and a.seed == 123
+    orders = {
+        plan_experiment("caffeine", design="ABABAB", start=START, seed=s).order for s in range(30)
+    }
+    assert len(orders) > 1
+    drawn = plan_experiment("caffeine", start=START)
+    assert drawn.seed > 0
+    again = plan_experiment("caffeine", start=START, seed=drawn.seed)
+    assert again.order == drawn.order
+
+
+def test_plan_survives_a_json_round_trip() -> None:
+    plan = plan_experiment(
+        "alcohol_drinks", design="ABBA", phase_days=5, washout_days=1, start=START, seed=9
+    )
+    assert plan.factor == "alcohol" and plan.column == "alcohol_drinks"
+    data = plan.model_dump(mode="json")
+    assert data["seed"] == 9 and data["phases"][0]["start"] == START.isoformat()
+    assert ExperimentPlan.model_validate(data) == plan
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"factor": "tea"}, "factor"),
+        ({"design": "ABC"}, "design"),
+        ({"design": "ABA"}, "design"),
+        ({"design": "AABB"}, "design"),
+        ({"design": ""}, "design"),
+        ({"phase_days": 1}, "phase_days"),
+        ({"phase_days": 400}, "phase_days"),
+        ({"washout_days": -1}, "washout_days"),
+        ({"washout_days": 30}, "washout_days"),
+    ],
+)
+def test_bad_requests_name_the_field(kwargs: dict[str, object], field: str) -> None:
+    args: dict[str, object] = {"factor": "caffeine", "start": START} | kwargs
+    with pytest.raises(ExperimentError) as info:
+        plan_experiment(**args)  # type: ignore[arg-type]
+    assert info.value.field == field
+    assert str(info.value).startswith(f"{field}: ")
+
+
+def test_status_before_during_washout_and_after() -> None:
+    plan = plan_experiment(
+        "caffeine",
+        design="ABAB",
+        phase_days=7,
+        washout_days=2,
+        start=START,
+        seed=1,
+        randomise=False,
+    )
+    before = experiment_status(plan, START - timedelta(days=3))
+    assert before.state == "not_started" and "in 3 days" in before.sentence
+    first = experiment_status(plan, START)
+    assert first.state == "running" and first.phase == 1 and first.condition == "A"
+    assert first.day_in_phase == 1 and not first.in_washout
+    assert first.next_change == START + timedelta(days=7)
+    assert "usual" in first.instruction
+    washout = experiment_status(plan, START + timedelta(days=8))
+    assert washout.phase == 2 and washout.condition == "B" and washout.in_washout
+    assert "under 50 mg" in washout.instruction and "washout" in washout.sentence
+    after_washout = experiment_status(plan, START + timedelta(days=9))
+    assert not after_washout.in_washout and after_washout.day_in_phase == 3
+    done = experiment_status(plan, plan.end + timedelta(days=1))
+    assert done.state == "finished" and done.days_left == 0
+    assert experiment_status(plan, plan.end).days_left == 1
+
+
+def _experiment_frame(plan: ExperimentPlan, b_ratio: float, seed: int) -> pd.DataFrame:
+    days = (plan.end - plan.start).days + 1
+    frame = simulate_diary(days, seed, start=plan.start, untracked_share=0.0, latent_sd=0.15)
+    rng = np.random.default_rng(seed)
+    for phase in plan.phases:
+        inside = [phase.start <= d <= phase.end for d in frame.index]
+        if phase.condition == "B":
+            mu = frame.loc[inside, "episodes"].to_numpy() * b_ratio
+            frame.loc[inside, "episodes"] = rng.poisson(mu)
+            frame.loc[inside, "caffeine_mg"] = 20.0
+    return frame
+
+
+def test_report_finds_a_clear_benefit_and_calls_it_settled() -> None:
+    plan = plan_experiment("caffeine", design="ABABAB", phase_days=14, start=START, seed=5)
+    report = experiment_report(plan, _experiment_frame(plan, 0.4, 2))
+    assert report.status == "estimated" and report.settled
+    assert (
+        report.rate_ratio is not None and report.ci_high is not None and report.ci_low is not None
+    )
+    assert report.ci_high < 1.0 and report.ci_low < 0.4 < report.ci_high
+    assert report.trend_adjusted and report.more_days_needed == 0
+    assert report.days_a == report.days_b == 42
+    assert "fewer twitch episodes a day than during A" in report.sentence
+    assert "kept on 42 of 42 B days" in report.adherence
+    items = {c.item: c.text for c in report.checklist}
+    for key in ("Design", "Randomisation", "Periods", "Period duration", "Washout", "Blinding"):
+        assert key in items
+    assert "seed 5" in items["Randomisation"]
+
+
+def test_report_without_a_difference_says_how_many_more_days() -> None:
+    plan = plan_experiment("caffeine", design="ABAB", phase_days=7, start=START, seed=8)
+    report = experiment_report(plan, _experiment_frame(plan, 1.0, 3))
+    assert report.status == "estimated"
+    if not report.settled:
+        assert report.more_days_needed is not None and report.more_days_needed > 0
+        assert f"about {report.more_days_needed} more analysed days" in report.sentence
+
+
+def test_washout_and_untracked_days_are_not_analysed() -> None:
+    plan = plan_experiment(
+        "caffeine",
+        design="ABAB",
+        phase_days=7,
+        washout_days=3,
+        start=START,
+        seed=2,
+        randomise=False,
+    )
+    frame = _experiment_frame(plan, 1.0, 4)
+    base = experiment_report(plan, frame)
+    spiked = frame.copy()
+    for phase in plan.phases:
+        for i in range(phase.washout_days):
+            spiked.loc[phase.start + timedelta(days=i), "episodes"] = 500
+    assert experiment_report(plan, spiked).rate_ratio == base.rate_ratio
+    gappy = frame.drop(index=[plan.phases[1].analysed_start, plan.phases[3].analysed_start])
+    report = experiment_report(plan, gappy)
+    assert report.days_b == base.days_b - 2
+    assert "26 of 28 planned" in {c.item: c.text for c in report.checklist}["Days analysed"]
+
+
+def test_report_early_on_says_not_enough_data() -> None:
+    plan = plan_experiment(
+        "caffeine", design="ABAB", phase_days=7, start=START, seed=2, randomise=False
+    )
+    frame = _experiment_frame(plan, 0.5, 5)
+    report = experiment_report(plan, frame, today=START + timedelta(days=9))
+    assert report.status == "not_enough_data" and report.rate_ratio is None
+    assert report.days_a == 7 and report.days_b == 3
+    assert "about 4 more tracked days would help" in report.sentence
+
+
+def test_one_period_each_is_not_trend_adjusted_and_says_so() -> None:
+    plan = plan_experiment("caffeine", design="AB", phase_days=14, start=START, seed=2)
+    report = experiment_report(plan, _experiment_frame(plan, 0.5, 6))
+    assert not report.trend_adjusted
+    assert "cannot be told apart" in report.sentence
+
+
+def test_report_needs_the_outcome_column() -> None:
+    plan = plan_experiment("caffeine", start=START, seed=1)
+    with pytest.raises(ExperimentError, match="episodes"):
+        experiment_report(plan, pd.DataFrame({"caffeine_mg": [1.0]}, index=[START]))
