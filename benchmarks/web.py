@@ -112,17 +112,17 @@ def seed_diary(url: str, days: int = 56) -> None:
         for back in range(days, 0, -1):
             day = today - timedelta(days=back)
             checkin = {
-                "day": day.isoformat(),
+                "date": day.isoformat(),
                 "sleep_hours": round(rnd.uniform(5, 8.5), 1),
                 "caffeine_mg": rnd.choice([0, 95, 190, 285]),
-                "stress": rnd.randint(1, 9),
+                "stress_level": rnd.randint(1, 9),
                 "water_litres": round(rnd.uniform(1, 3), 1),
             }
             client.post("/api/v1/checkins", json=checkin).raise_for_status()
             for _ in range(rnd.randint(0, 4)):
                 at = datetime.combine(day, dtime(rnd.randint(7, 22), rnd.randint(0, 59)))
                 twitch = {
-                    "at": at.isoformat(),
+                    "time": at.isoformat(),
                     "site": rnd.choice(SITES),
                     "count": rnd.randint(1, 20),
                     "intensity": rnd.randint(1, 5),
