@@ -7,6 +7,8 @@ Each command group lives in its own module and registers itself on `app` (or on 
 from __future__ import annotations
 
 from . import assess as _assess  # noqa: F401
+from . import diary as _diary  # noqa: F401
+from . import diary_io as _diary_io  # noqa: F401
 from . import serve as _serve  # noqa: F401
 from ._app import app
 

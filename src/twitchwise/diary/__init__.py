@@ -17,6 +17,7 @@ from ._entries import (
     Twitch,
 )
 from ._errors import DiaryError, NotFoundError, Problem
+from ._facts import DiaryFact, DiaryFacts, case_facts_from_diary
 
 __all__ = [
     "DAY_COLUMNS",
@@ -28,9 +29,12 @@ __all__ = [
     "DayValueLike",
     "Diary",
     "DiaryError",
+    "DiaryFact",
+    "DiaryFacts",
     "Experiment",
     "ImportStats",
     "NotFoundError",
     "Problem",
     "Twitch",
+    "case_facts_from_diary",
 ]

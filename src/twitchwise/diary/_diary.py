@@ -125,7 +125,9 @@ class Diary:
         """Log a twitch episode; `time` defaults to now, a naive time is the machine's local."""
         values = {
             "site": site,
-            "time": time if time is not None else datetime.now().astimezone(),
+            "time": time
+            if time is not None
+            else datetime.now().astimezone().replace(microsecond=0),
             "intensity": intensity,
             "count": count,
             "duration_s": duration_s,

@@ -1,0 +1,60 @@
+"""`twitchwise import diary DIR` and `twitchwise export diary DIR`: the diary CSV files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from twitchwise.diary import DiaryError
+from twitchwise.importers.diary_csv import (
+    DAYS_FILE,
+    TWITCHES_FILE,
+    export_diary_csv,
+    import_diary_csv,
+)
+
+from ._app import export_app, import_app
+from ._errors import fail
+from .diary import open_diary
+
+console = Console()
+_FOLDER = typer.Argument(metavar="DIR", help=f"Folder with {TWITCHES_FILE} and/or {DAYS_FILE}.")
+
+
+@import_app.command("diary")
+def import_diary(ctx: typer.Context, folder: Annotated[Path, _FOLDER]) -> None:
+    """Import diary CSV files; every row is checked first, and on any error nothing is written."""
+    with open_diary(ctx) as diary:
+        try:
+            stats = import_diary_csv(diary, folder)
+        except DiaryError as exc:
+            count = len(exc.problems)
+            head = "nothing was imported" + (f"; {count} problems" if count > 1 else "")
+            fail(f"{head}:\n{exc}")
+    twitches, days = stats.by_kind["twitches"], stats.by_kind["days"]
+    console.print(
+        f"Imported from {folder}: {twitches['added']} new twitches, {days['added']} new and "
+        f"{days['updated']} changed check-ins; {stats.unchanged} entries were already there."
+    )
+
+
+@export_app.command("diary")
+def export_diary(
+    ctx: typer.Context,
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to write the CSV files to.")
+    ],
+) -> None:
+    """Write the diary as twitches.csv and days.csv (the folder is created if needed)."""
+    with open_diary(ctx) as diary:
+        try:
+            stats = export_diary_csv(diary, folder)
+        except OSError as exc:
+            fail(f"DIR: cannot write to {folder}: {exc.strerror}")
+    console.print(
+        f"Exported {stats.twitches} twitches and {stats.days} check-ins to "
+        f"{folder / TWITCHES_FILE} and {folder / DAYS_FILE}."
+    )
