@@ -51,8 +51,12 @@ def test_a_token_from_another_browser_is_refused(
     stolen = TOKEN_OF(other)
     response = client.post("/log", data={"site": "left_thigh", "csrf_token": stolen})
     assert response.status_code == 403
-    assert client.post("/log", data={"site": "left_thigh", "csrf_token": csrf("/log")},
-                       follow_redirects=False).status_code == 303  # fmt: skip
+    assert (
+        client.post(
+            "/log", data={"site": "left_thigh", "csrf_token": csrf("/log")}, follow_redirects=False
+        ).status_code
+        == 303
+    )
 
 
 def TOKEN_OF(client: TestClient) -> str:

@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
+PROBLEM_TYPES = {404: "/problems/not-found", 422: "/problems/invalid-input"}
+
 PageErrorHandler = Callable[[Request, StarletteHTTPException], Awaitable[Any]]
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}
@@ -60,8 +62,14 @@ def field_errors(
         if loc and loc[0] in _LOCATIONS:
             location = str(loc.pop(0))
         field = ".".join(str(p) for p in loc) or location
+        if err.get("type") == "json_invalid":
+            field = location
         out.append(
-            FieldError(field=field, message=str(err.get("msg", "invalid")), location=location)
+            FieldError(
+                field=field,
+                message=str(err.get("msg", "invalid")).removeprefix("Value error, "),
+                location=location,
+            )
         )
     return out
 
@@ -76,7 +84,7 @@ def invalid_input(errors: list[FieldError]) -> JSONResponse:
     names = ", ".join(dict.fromkeys(e.field for e in errors))
     return problem_response(
         Problem(
-            type="/problems/invalid-input",
+            type=PROBLEM_TYPES[422],
             title="Invalid input",
             status=422,
             detail=f"Please check: {names}." if names else "The request could not be read.",
@@ -112,6 +120,9 @@ def install_problem_handlers(app: FastAPI, page_handler: PageErrorHandler) -> No
     async def on_http(request: Request, exc: StarletteHTTPException) -> Any:
         if not is_api(request):
             return await page_handler(request, exc)
+        if exc.status_code == 400:  # FastAPI could not parse the body: the body is the bad field
+            message = "could not be read; send a UTF-8 JSON document"
+            return invalid_input([FieldError(field="body", message=message)])
         problem = Problem(
             title=_title(exc.status_code), status=exc.status_code, detail=str(exc.detail)
         )

@@ -84,8 +84,11 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.filters.update(
-        site_label=site_label, nice_date=nice_date, nice_time=nice_time, number=number,
+        site_label=site_label,
+        nice_date=nice_date,
+        nice_time=nice_time,
+        number=number,
         triage_label=lambda t: TRIAGE_LABELS.get(str(t), str(t)),
-    )  # fmt: skip
+    )
     env.globals.update(csrf_input=csrf_input, nav=NAV, vendor_versions=vendor_versions)
     return templates

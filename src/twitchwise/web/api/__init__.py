@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import health
+from . import assess, checkins, export, health, twitches
 
 router = APIRouter(prefix="/api/v1")
-for module in (health,):
+for module in (health, assess, twitches, checkins, export):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -71,9 +71,14 @@ def log_page(
 ) -> HTMLResponse:
     just_logged = _find(diary, logged)
     return render(
-        request, "log.html", "log", values={}, errors={}, just_logged=just_logged,
+        request,
+        "log.html",
+        "log",
+        values={},
+        errors={},
+        just_logged=just_logged,
         **_map_context(diary, site),
-    )  # fmt: skip
+    )
 
 
 def _find(diary: Diary, twitch_id: int | None) -> Twitch | None:
@@ -104,12 +109,19 @@ async def log_twitch(request: Request, diary: Diary = Depends(get_diary)) -> Res
     if twitch is None:
         status = 422
         if is_htmx(request):
-            return render(request, "partials/log_status.html", None, status, errors=form.errors,
-                          twitch=None)  # fmt: skip
+            return render(
+                request, "partials/log_status.html", None, status, errors=form.errors, twitch=None
+            )
         return render(
-            request, "log.html", "log", status, values=form.values, errors=form.errors,
-            just_logged=None, **_map_context(diary, site),
-        )  # fmt: skip
+            request,
+            "log.html",
+            "log",
+            status,
+            values=form.values,
+            errors=form.errors,
+            just_logged=None,
+            **_map_context(diary, site),
+        )
     if is_htmx(request):
         return render(request, "partials/log_status.html", None, twitch=twitch, errors={})
     return redirect(f"/log?logged={twitch.id}")

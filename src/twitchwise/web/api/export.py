@@ -1,0 +1,60 @@
+"""Diary export as the diary CSV (docs/reference/diary-format.md): twitches.csv and days.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+
+from twitchwise.diary import Diary
+from twitchwise.importers.diary_csv import DAY_FILE_COLUMNS, TWITCH_COLUMNS, day_rows, twitch_rows
+
+from .._deps import get_diary
+
+router = APIRouter(prefix="/export", tags=["export"])
+
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "UTF-8 CSV with a header row",
+    }
+}
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _download(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/twitches.csv",
+    response_class=Response,
+    responses=CSV_RESPONSE,
+    summary="Every twitch episode as twitches.csv",
+)
+def export_twitches(diary: Diary = Depends(get_diary)) -> Response:
+    return _download(csv_text(TWITCH_COLUMNS, twitch_rows(diary.list_twitches())), "twitches.csv")
+
+
+@router.get(
+    "/days.csv",
+    response_class=Response,
+    responses=CSV_RESPONSE,
+    summary="Every daily check-in as days.csv",
+)
+def export_days(diary: Diary = Depends(get_diary)) -> Response:
+    return _download(csv_text(DAY_FILE_COLUMNS, day_rows(diary.list_checkins())), "days.csv")

@@ -1,0 +1,179 @@
+"""The diary: calendar heat map, daily timeline, and each day's episodes and check-in, with
+edit and delete."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from twitchwise.diary import CheckIn, Diary, DiaryError, Twitch
+from twitchwise.engine._vocab import SITE_IDS
+
+from .._bodymap import site_title
+from .._charts import heat_map, timeline
+from .._deps import get_diary
+from ._common import Form, redirect, render
+from .log import INTENSITIES
+
+router = APIRouter()
+
+TwitchId = Path(ge=1, le=2_147_483_647)
+
+
+@dataclass
+class Day:
+    day: date
+    twitches: list[Twitch] = field(default_factory=list)
+    checkin: CheckIn | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(t.count for t in self.twitches)
+
+
+@router.get("/diary", response_class=HTMLResponse)
+def diary_page(
+    request: Request, weeks: int = 16, diary: Diary = Depends(get_diary)
+) -> HTMLResponse:
+    weeks = max(4, min(weeks, 53))
+    end = date.today()
+    start = end - timedelta(weeks=weeks)
+    twitches = diary.list_twitches(start, end)
+    checkins = diary.list_checkins(start, end)
+    days: dict[date, Day] = {}
+    for t in twitches:
+        days.setdefault(t.day, Day(t.day)).twitches.append(t)
+    for c in checkins:
+        days.setdefault(c.day, Day(c.day)).checkin = c
+    counts: dict[date, int] = defaultdict(int)
+    for t in twitches:
+        counts[t.day] += t.count
+    tracked = {c.day for c in checkins}
+    recent = sorted(days.values(), key=lambda d: d.day, reverse=True)
+    return render(
+        request,
+        "diary.html",
+        "diary",
+        weeks=weeks,
+        heat=heat_map(counts, tracked, end, weeks),
+        line=timeline(counts, end, 30),
+        days=recent,
+        total=sum(counts.values()),
+        tracked_days=len(tracked),
+        twitch_days=len(counts),
+    )
+
+
+def _twitch_or_404(diary: Diary, twitch_id: int) -> Twitch:
+    try:
+        return diary.get_twitch(twitch_id)
+    except DiaryError:
+        raise HTTPException(
+            404, "There is no such twitch in your diary (it may have been deleted)."
+        ) from None
+
+
+def _edit_values(t: Twitch) -> dict[str, Any]:
+    local = t.time if t.explicit_offset else t.time.replace(tzinfo=None)
+    return {
+        "when": local.replace(tzinfo=None).isoformat(timespec="minutes"),
+        "site": t.site,
+        "intensity": "" if t.intensity is None else str(t.intensity),
+        "count": str(t.count),
+        "duration_s": "" if t.duration_s is None else f"{t.duration_s:g}",
+        "note": t.note or "",
+    }
+
+
+def _edit_page(
+    request: Request,
+    twitch: Twitch,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    sites = [(s, site_title(s)) for s in SITE_IDS]
+    return render(
+        request,
+        "twitch_edit.html",
+        "diary",
+        status,
+        twitch=twitch,
+        values=values,
+        errors=errors,
+        sites=sites,
+        intensities=INTENSITIES,
+    )
+
+
+@router.get("/diary/twitches/{twitch_id}/edit", response_class=HTMLResponse)
+def edit_twitch_page(
+    request: Request, twitch_id: int = TwitchId, diary: Diary = Depends(get_diary)
+) -> HTMLResponse:
+    twitch = _twitch_or_404(diary, twitch_id)
+    return _edit_page(request, twitch, _edit_values(twitch), {})
+
+
+@router.post("/diary/twitches/{twitch_id}", response_class=HTMLResponse)
+async def update_twitch(
+    request: Request, twitch_id: int = TwitchId, diary: Diary = Depends(get_diary)
+) -> Response:
+    twitch = _twitch_or_404(diary, twitch_id)
+    form = Form.of(await request.form())
+    changes: dict[str, Any] = {
+        "site": form.values.get("site", ""),
+        "intensity": form.integer("intensity", 1, 5),
+        "count": form.integer("count", 1, 100_000) or 1,
+        "duration_s": form.number("duration_s", 0, 86_400),
+        "note": form.text("note", 5000),
+    }
+    if changes["site"] not in SITE_IDS:
+        form.errors["site"] = "Choose where you felt the twitch."
+    when = form.values.get("when", "")
+    if when:
+        changes["time"] = when
+    else:
+        form.errors["when"] = "Enter when it happened."
+    if not form.errors:
+        try:
+            updated = diary.update_twitch(twitch_id, **changes)
+        except DiaryError as exc:
+            form.add_diary_error(exc, {"time": "when"})
+        else:
+            return redirect(f"/diary#day-{updated.day.isoformat()}")
+    return _edit_page(request, twitch, form.values, form.errors, 422)
+
+
+@router.post("/diary/twitches/{twitch_id}/delete", response_class=HTMLResponse)
+async def delete_twitch(
+    request: Request, twitch_id: int = TwitchId, diary: Diary = Depends(get_diary)
+) -> Response:
+    form = Form.of(await request.form())
+    twitch = _twitch_or_404(diary, twitch_id)
+    diary.delete_twitch(twitch_id)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "partials/deleted.html", None, what="Twitch deleted.")
+    return redirect(_local(form.values.get("next")) or f"/diary#day-{twitch.day.isoformat()}")
+
+
+@router.post("/diary/checkins/{day}/delete", response_class=HTMLResponse)
+async def delete_checkin(
+    request: Request, day: date, diary: Diary = Depends(get_diary)
+) -> Response:
+    try:
+        diary.delete_checkin(day)
+    except DiaryError:
+        raise HTTPException(404, f"There is no check-in for {day} in your diary.") from None
+    return redirect(f"/diary#day-{day.isoformat()}")
+
+
+def _local(url: str | None) -> str | None:
+    """Only redirect within this app (never to another site)."""
+    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return None
