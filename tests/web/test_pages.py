@@ -128,7 +128,7 @@ def test_checkin_saves_caffeine_from_drinks(client: TestClient, diary: Diary, cs
     assert response.status_code == 303
     saved = diary.get_checkin(date(2026, 3, 2))
     assert saved is not None
-    assert saved.sleep_hours == 6.5 and saved.caffeine_mg == 2 * 95 + 10
+    assert saved.sleep_hours == 6.5 and saved.caffeine_mg == 2 * 96 + 10
     assert saved.hard_exercise is True and saved.symptoms == ("cramping", "stiffness")
     assert saved.medications == ("Lasix 40 mg", "ibuprofen")
     assert "Check-in for" in client.get(response.headers["location"]).text

@@ -18,7 +18,7 @@ from twitchwise.knowledge import load_knowledge
 
 from .._deps import get_diary
 from ._common import Form, redirect, render
-from ._drinks import DRINKS, caffeine_from_drinks
+from ._drinks import caffeine_from_drinks, drinks
 
 router = APIRouter()
 
@@ -74,7 +74,7 @@ def _page(
         errors=errors,
         checked=checked,
         symptoms=_symptoms(),
-        drinks=DRINKS,
+        drinks=drinks(),
         saved=saved,
         flags=_flag_levels(saved.symptoms) if saved else {},
         recent=diary.list_checkins()[-7:][::-1],
@@ -140,7 +140,7 @@ def _day(form: Form) -> date | None:
 
 
 def _caffeine(form: Form) -> float | None:
-    counts = {d.id: form.number(f"drink_{d.id}", 0, 50) for d in DRINKS}
+    counts = {d.id: form.number(f"drink_{d.id}", 0, 50) for d in drinks()}
     extra = form.number("caffeine_mg", 0, 5000)
     from_drinks = caffeine_from_drinks({k: v for k, v in counts.items() if v})
     if from_drinks is None:
