@@ -4,6 +4,7 @@ the assessment. `Diary.open(url)` migrates the database to the current schema.""
 from __future__ import annotations
 
 from ._diary import Diary
+from ._drinks import Drink, DrinkCount, drink_table, parse_drinks
 from ._entries import (
     DAY_COLUMNS,
     EXTRA_METRICS,
@@ -18,6 +19,7 @@ from ._entries import (
 )
 from ._errors import DiaryError, NotFoundError, Problem
 from ._facts import DiaryFact, DiaryFacts, case_facts_from_diary
+from ._when import parse_day, parse_when
 
 __all__ = [
     "DAY_COLUMNS",
@@ -31,10 +33,16 @@ __all__ = [
     "DiaryError",
     "DiaryFact",
     "DiaryFacts",
+    "Drink",
+    "DrinkCount",
     "Experiment",
     "ImportStats",
     "NotFoundError",
     "Problem",
     "Twitch",
     "case_facts_from_diary",
+    "drink_table",
+    "parse_day",
+    "parse_drinks",
+    "parse_when",
 ]
