@@ -1,0 +1,35 @@
+"""Importers: turn other apps' exports into per-day diary values, without writing anything.
+
+Each importer is one module following `Importer` (see `_base`); the Apple Health one registers
+itself as ``apple-health`` when this package is imported.
+"""
+
+from __future__ import annotations
+
+from . import apple_health as apple_health
+from ._base import (
+    DayValue,
+    Importer,
+    ImporterError,
+    ImportResult,
+    ImportSummary,
+    Progress,
+    available_importers,
+    detect_importer,
+    get_importer,
+    register,
+)
+
+__all__ = [
+    "DayValue",
+    "ImportResult",
+    "ImportSummary",
+    "Importer",
+    "ImporterError",
+    "Progress",
+    "apple_health",
+    "available_importers",
+    "detect_importer",
+    "get_importer",
+    "register",
+]

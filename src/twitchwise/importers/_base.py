@@ -1,0 +1,101 @@
+"""The small interface every importer follows, and the registry the CLI and web app look in.
+
+An importer turns one export file (Apple Health today; Health Connect, Fitbit or Google Fit
+later) into per-day values for the diary. It never writes: it parses everything first and hands
+back a complete `ImportResult`, so the caller can store it in one transaction and a damaged file
+can never leave half an import behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple, Protocol, runtime_checkable
+
+Progress = Callable[[int, int | None], None]
+"""Called as ``progress(bytes_done, bytes_total)``; ``bytes_total`` is None when unknown."""
+
+
+class DayValue(NamedTuple):
+    """One imported daily value, e.g. ``DayValue(date(2024, 1, 1), "sleep_hours", 7.25)``."""
+
+    day: date
+    metric: str
+    value: float
+
+
+class ImporterError(ValueError):
+    """The file cannot be imported; the message says why in words a user can act on."""
+
+
+@dataclass
+class ImportSummary:
+    """What an import found, for the closing report (CLI) or the result page (web)."""
+
+    bytes_read: int = 0
+    records_used: int = 0
+    days: int = 0
+    values: int = 0
+    metrics: dict[str, int] = field(default_factory=dict)
+    """Days filled per metric."""
+    skipped_types: list[str] = field(default_factory=list)
+    """Record types present in the file that the diary does not use."""
+    ignored: dict[str, int] = field(default_factory=dict)
+    """Records of a used type that could not be read, counted by reason."""
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+@dataclass
+class ImportResult:
+    values: list[DayValue]
+    summary: ImportSummary
+
+
+@runtime_checkable
+class Importer(Protocol):
+    """What the CLI and web app need from an importer."""
+
+    name: str
+    """Short id used on the command line and as the diary's import source (``apple-health``)."""
+    label: str
+    """Human name (``Apple Health``)."""
+
+    def detect(self, path: Path) -> bool:
+        """Cheaply tell whether `path` looks like this importer's export (no full parse)."""
+        ...
+
+    def read(self, path: Path, progress: Progress | None = None) -> ImportResult:
+        """Parse the whole export; raise `ImporterError` when it cannot be imported."""
+        ...
+
+
+_REGISTRY: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    """Make `importer` available under its name (registering the same name again replaces it)."""
+    _REGISTRY[importer.name] = importer
+    return importer
+
+
+def get_importer(name: str) -> Importer:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise ImporterError(f"unknown importer {name!r} (known: {known})") from None
+
+
+def available_importers() -> list[Importer]:
+    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+
+
+def detect_importer(path: Path) -> Importer | None:
+    """The first registered importer that recognises `path`, if any."""
+    for importer in available_importers():
+        if importer.detect(path):
+            return importer
+    return None

@@ -1,0 +1,219 @@
+"""The fast reader: find the few record types the diary uses with byte searches, skip the rest.
+
+Most of an export is heart-rate, energy and distance samples the diary never looks at. A general
+XML parser pays to tokenise every one of them; this reader only looks at the bytes
+``<Record type="...`` for the used types (a C-speed regex search), reads those elements' attributes,
+and jumps over everything else. Well-formedness of the whole file (skipped parts included) is
+checked separately by `_validate`, in a second process when the file is large, so a damaged
+file is still refused.
+
+It handles the layout iPhones write: ``type`` as the first attribute, double quotes, no comments,
+CDATA or processing instructions in the body. Anything else raises `Unsupported` and the caller
+re-reads the file with the reference reader, which handles any well-formed XML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ._days import QUANTITIES, USED_TYPES, DayBuilder
+from ._source import ExportFile, damaged
+
+
+class Unsupported(Exception):
+    """The body uses a layout the scanner does not handle; use the reference reader."""
+
+
+def _trie(words: Iterable[bytes]) -> bytes:
+    """An alternation factored by common prefixes: the regex engine tries alternatives one by
+    one, so ``HK(?:Category...|Quantity...)`` rejects a type after a few bytes, not dozens."""
+    branches: dict[bytes, list[bytes]] = {}
+    for word in sorted(set(words)):
+        branches.setdefault(word[:1], []).append(word[1:])
+    optional = b"" in branches
+    alts = [re.escape(first) + _trie(rest) for first, rest in branches.items() if first]
+    if not alts:
+        return b""
+    if len(alts) == 1 and not optional:
+        return alts[0]
+    return b"(?:" + b"|".join(alts) + b")" + (b"?" if optional else b"")
+
+
+_READ = rb'"([^"&<\t\n\r]*)"'
+_SKIP = rb'"[^"]*"'
+_USED = re.compile(
+    rb'<Record(?:\s+type="(' + _trie(t.encode() for t in USED_TYPES) + rb')"(?:'
+    # 1. the layout iPhones write, fields captured one by one
+    rb" sourceName=" + _READ + rb"(?: sourceVersion=" + _SKIP + rb")?(?: device=" + _SKIP + rb")?"
+    rb"(?: unit=" + _READ + rb")?(?: creationDate=" + _SKIP + rb")?"
+    rb" startDate="
+    + _READ
+    + rb" endDate="
+    + _READ
+    + rb" value="
+    + _READ
+    + rb"(?: device="
+    + _SKIP
+    + rb")?\s*(?:/>|>(.*?)</Record\s*>)"
+    # 2. any other attribute layout: the whole attribute text
+    rb"|([^>]*/)>|([^>]*)>(.*?)</Record\s*>)"
+    # 3. a record whose first attribute is not its type
+    rb"|(?!\s+type=))",
+    re.DOTALL,
+)
+"""Used records (strict layout or not), and records the scanner cannot classify."""
+_WORKOUT = re.compile(rb"<Workout\b([^>]*)>")
+_ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
+_TZ = re.compile(rb'<MetadataEntry\s+key="HKTimeZone"\s+value="([^"]*)"')
+_CORRELATION = re.compile(rb"<Correlation\b.*?</Correlation\s*>", re.DOTALL)
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_TOP_LEVEL = (b"<Record", b"<Workout", b"<Correlation")
+_QUANTITY_BYTES = frozenset(kind.encode() for kind in QUANTITIES)
+_READ_KEYS = frozenset(
+    {"type", "unit", "value", "startDate", "endDate", "sourceName", "duration", "durationUnit"}
+)
+"""The attributes `DayBuilder` reads; only these are unescaped (device strings never are)."""
+_NAME_END = (b" ", b"\t", b"\n", b"\r", b"/", b">", b"")
+_TYPE_AT = len(b'<Record type="')
+
+
+def scan(export: ExportFile, chunks: Iterable[bytes], builder: DayBuilder) -> None:
+    """Feed every top-level Record of a used type, and every Workout, to `builder`."""
+    tail = b""
+    for chunk in chunks:
+        buf = tail + chunk if tail else chunk
+        cut = _boundary(buf)
+        _block(export, buf, cut, builder)
+        tail = buf[cut:]
+    if tail:
+        _block(export, tail, len(tail), builder)
+
+
+def _boundary(buf: bytes) -> int:
+    """A cut point before the last top-level element start, outside any Correlation."""
+    cut = max(_rfind_tag(buf, tag) for tag in _TOP_LEVEL)
+    if cut <= 0:
+        return 0
+    open_corr = buf.rfind(b"<Correlation", 0, cut + 1)
+    if open_corr >= 0 and open_corr > buf.rfind(b"</Correlation", 0, cut):
+        cut = open_corr
+    return cut
+
+
+def _rfind_tag(buf: bytes, tag: bytes) -> int:
+    """Last start of element `tag` (``<Workout`` must not match ``<WorkoutRoute``)."""
+    end = len(buf)
+    while (pos := buf.rfind(tag, 0, end)) >= 0:
+        if buf[pos + len(tag) : pos + len(tag) + 1] in _NAME_END:
+            return pos
+        end = pos
+    return -1
+
+
+def _block(export: ExportFile, buf: bytes, end: int, builder: DayBuilder) -> None:
+    if end <= 0:
+        return
+    if (buf.find(b"!", 0, end) >= 0 and buf.find(b"<!", 0, end) >= 0) or (
+        buf.find(b"?", 0, end) >= 0 and buf.find(b"<?", 0, end) >= 0
+    ):
+        raise Unsupported("markup declarations, comments or processing instructions in the body")
+    if buf.find(b"<Correlation", 0, end) >= 0:
+        buf = _CORRELATION.sub(b"", buf[:end])
+        end = len(buf)
+    _note_types(buf, end, builder)
+    fast = builder.quantity_bytes
+    for kind, source, unit, start, stop, value, content, closed, opened, inner in _USED.findall(
+        buf, 0, end
+    ):
+        if not kind:
+            raise Unsupported("a Record whose first attribute is not type")
+        if source:
+            tz = _inner_time_zone(content) if content else None
+            if tz is None and kind in _QUANTITY_BYTES:
+                fast(kind, source, unit, start, value)
+                continue
+            attrs = {"sourceName": source.decode(), "startDate": start.decode()}
+            attrs["endDate"] = stop.decode()
+            attrs["value"] = value.decode()
+            if unit:
+                attrs["unit"] = unit.decode()
+            builder.record(kind.decode(), attrs, tz)
+        else:
+            tz = _inner_time_zone(inner) if inner else None
+            builder.record(kind.decode(), _attributes(export, closed or opened), tz)
+    if buf.find(b"<Workout", 0, end) >= 0:
+        for m in _WORKOUT.finditer(buf, 0, end):
+            raw = m.group(1)
+            tz = None
+            if not raw.endswith(b"/"):
+                tz = _time_zone(export, buf, m.end(), end, b"</Workout")
+            builder.workout(_attributes(export, raw), tz)
+
+
+def _attributes(export: ExportFile, raw: bytes) -> dict[str, str]:
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError as exc:
+        raise damaged(export, f"it is not valid UTF-8 ({exc.reason})") from exc
+    pairs = _ATTR.findall(text)
+    if text.count('"') != 2 * len(pairs) or text.count("=") != len(pairs):
+        raise Unsupported("attribute layout")
+    attrs = dict(pairs)
+    if "&" in text or "\n" in text or "\t" in text or "\r" in text:
+        for key in _READ_KEYS.intersection(attrs):
+            attrs[key] = _unescape(attrs[key])
+    return attrs
+
+
+def _inner_time_zone(content: bytes) -> str | None:
+    if b"HKTimeZone" not in content:
+        return None
+    m = _TZ.search(content)
+    if m is None:
+        raise Unsupported("HKTimeZone metadata layout")
+    return _unescape(m.group(1).decode())
+
+
+def _time_zone(export: ExportFile, buf: bytes, start: int, end: int, close: bytes) -> str | None:
+    stop = buf.find(close, start, end)
+    if stop < 0:
+        raise damaged(export, f"an element is not closed by {close.decode()}>")
+    if buf.find(b"HKTimeZone", start, stop) < 0:
+        return None
+    m = _TZ.search(buf, start, stop)
+    if m is None:
+        raise Unsupported("HKTimeZone metadata layout")
+    return _unescape(m.group(1).decode())
+
+
+def _unescape(value: str) -> str:
+    value = value.replace("\r\n", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    if "&" not in value:
+        return value
+    return _ENTITY.sub(_entity, value)
+
+
+def _entity(m: re.Match[str]) -> str:
+    ref = m.group(1)
+    if ref.startswith("#x"):
+        return chr(int(ref[2:], 16))
+    if ref.startswith("#"):
+        return chr(int(ref[1:]))
+    return _NAMED[ref]
+
+
+def _note_types(buf: bytes, end: int, builder: DayBuilder) -> None:
+    """Record the types present, cheaply: iPhones write records grouped by type, so jump from
+    each type's first record in the block to its last."""
+    seen = builder.skipped_types
+    pos = 0
+    while (start := buf.find(b'<Record type="', pos, end)) >= 0:
+        name_end = buf.find(b'"', start + _TYPE_AT, end)
+        if name_end < 0:
+            return
+        name = buf[start + _TYPE_AT : name_end]
+        seen.add(name.decode(errors="replace"))
+        last = buf.rfind(b'<Record type="' + name + b'"', start, end)
+        pos = max(last, start) + _TYPE_AT
