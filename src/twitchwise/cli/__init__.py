@@ -6,6 +6,7 @@ Each command group lives in its own module and registers itself on `app` (or on 
 
 from __future__ import annotations
 
+from . import apple_health as _apple_health  # noqa: F401
 from . import assess as _assess  # noqa: F401
 from . import diary as _diary  # noqa: F401
 from . import diary_io as _diary_io  # noqa: F401

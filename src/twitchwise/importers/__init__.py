@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import apple_health as apple_health
 from ._base import (
+    DaySink,
     DayValue,
     Importer,
     ImporterError,
@@ -17,10 +18,12 @@ from ._base import (
     available_importers,
     detect_importer,
     get_importer,
+    import_into,
     register,
 )
 
 __all__ = [
+    "DaySink",
     "DayValue",
     "ImportResult",
     "ImportSummary",
@@ -31,5 +34,6 @@ __all__ = [
     "available_importers",
     "detect_importer",
     "get_importer",
+    "import_into",
     "register",
 ]

@@ -8,11 +8,11 @@ can never leave half an import behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 Progress = Callable[[int, int | None], None]
 """Called as ``progress(bytes_done, bytes_total)``; ``bytes_total`` is None when unknown."""
@@ -70,6 +70,26 @@ class Importer(Protocol):
     def read(self, path: Path, progress: Progress | None = None) -> ImportResult:
         """Parse the whole export; raise `ImporterError` when it cannot be imported."""
         ...
+
+
+class DaySink(Protocol):
+    """Where values go: `twitchwise.diary.Diary` (its `import_day_values` is all or nothing)."""
+
+    def import_day_values(self, values: Iterable[DayValue], source: str) -> Any: ...
+
+
+def import_into(
+    sink: DaySink, importer: Importer, path: Path, progress: Progress | None = None
+) -> tuple[ImportResult, Any]:
+    """Read `path` completely with `importer`, then store its values in one call.
+
+    The diary is only touched once the whole file has been read and checked, so a damaged file
+    leaves it as it was. Returns the read result and what the sink reports (the diary's
+    `ImportStats`: added, updated, unchanged).
+    """
+    result = importer.read(path, progress)
+    stats = sink.import_day_values(result.values, source=importer.name)
+    return result, stats
 
 
 _REGISTRY: dict[str, Importer] = {}

@@ -1,0 +1,128 @@
+"""`twitchwise import apple-health PATH`: an Apple Health export into the diary, with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from twitchwise.diary import Diary, DiaryError
+from twitchwise.importers import ImporterError, ImportResult, get_importer
+from twitchwise.importers.apple_health import AppleHealthImporter
+
+from ._app import import_app, settings
+from ._errors import err_console, fail
+
+console = Console()
+SOURCE = AppleHealthImporter.name
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Progress]:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        yield bar
+
+
+@import_app.command("apple-health")
+def import_apple_health(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH",
+            help="export.zip from the Health app (or the export.xml inside it).",
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and check the export, write nothing.")
+    ] = False,
+) -> None:
+    """Import sleep, caffeine, water, alcohol, workouts and more from an Apple Health export.
+
+    The whole file is read and checked before anything is written; a damaged or truncated
+    export changes nothing. Importing the same or a newer export again replaces the values
+    from the last import (nothing doubles), and values typed in a check-in always win.
+    """
+    importer = get_importer(SOURCE)
+    with _progress_bar(f"Reading {path.name}") as bar:
+        task: TaskID = bar.add_task(f"Reading {path.name}", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            result = importer.read(path, progress)
+        except ImporterError as exc:
+            fail(str(exc))
+    if dry_run:
+        _report(result, None, path)
+        console.print("Dry run: nothing was written.")
+        return
+    try:
+        with Diary.open(settings(ctx).db) as diary:
+            stats = diary.import_day_values(result.values, source=SOURCE)
+    except DiaryError as exc:
+        fail(f"nothing was imported: {exc}")
+    _report(result, (stats.added, stats.updated, stats.unchanged), path)
+
+
+def _report(result: ImportResult, changes: tuple[int, int, int] | None, path: Path) -> None:
+    s = result.summary
+    if not result.values:
+        console.print(
+            f"{path.name} holds no sleep, drinks, workouts or other values the diary uses "
+            f"({s.records_used} usable records)."
+        )
+    else:
+        span = f"{s.first_day} to {s.last_day}" if s.first_day != s.last_day else f"{s.first_day}"
+        console.print(
+            f"Read {s.bytes_read / 1e6:,.1f} MB from {path.name}: {s.days:,} days filled "
+            f"({span}) from {s.records_used:,} records."
+        )
+        table = Table("metric", "days", box=None, pad_edge=False)
+        for metric, count in s.metrics.items():
+            table.add_row(metric, f"{count:,}")
+        console.print(table)
+    if changes is not None:
+        added, updated, unchanged = changes
+        console.print(
+            f"Diary: {added:,} values added, {updated:,} updated, {unchanged:,} already there."
+        )
+    if s.skipped_types:
+        names = ", ".join(_short(t) for t in s.skipped_types)
+        console.print(
+            f"Skipped {len(s.skipped_types)} record types the diary does not use: {names}."
+        )
+    if s.ignored:
+        total = sum(s.ignored.values())
+        console.print(f"Ignored {total:,} unreadable records:")
+        for reason, count in s.ignored.items():
+            console.print(f"  {count:,} × {reason}", highlight=False)
+
+
+def _short(kind: str) -> str:
+    for prefix in ("HKQuantityTypeIdentifier", "HKCategoryTypeIdentifier", "HKDataType"):
+        kind = kind.removeprefix(prefix)
+    return kind

@@ -1,0 +1,115 @@
+"""`twitchwise import apple-health PATH`: real exports in; bad files refused, diary intact."""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from twitchwise.cli import app
+from twitchwise.diary import Diary
+
+runner = CliRunner()
+DATA = Path(__file__).resolve().parent.parent / "data" / "apple-health"
+K0RVENTEN = DATA / "k0rventen-apple-health-grafana-test-export.zip"
+GRLL = DATA / "grll-apple-health-mcp-export.xml"
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    value = f"sqlite:///{tmp_path / 'diary.db'}"
+    monkeypatch.setenv("TWITCHWISE_DB", value)
+    return value
+
+
+def run(*args: str) -> Result:
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def text(result: Result) -> str:
+    """The output with Rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def imported(url: str) -> list[tuple[date, str, float]]:
+    with Diary.open(url) as diary:
+        return [
+            (v.day, v.metric, v.value) for _src, v in diary.list_day_values(source="apple-health")
+        ]
+
+
+def test_import_fills_days_and_reports(url: str) -> None:
+    result = run("import", "apple-health", str(K0RVENTEN))
+    assert result.exit_code == 0, result.output
+    out = text(result)
+    assert "293 days filled (2021-01-01 to 2021-12-30) from 1,893 records" in out
+    assert "411 values added" in out
+    assert "Skipped 23 record types" in out and "HeartRate" in out
+    values = imported(url)
+    assert len(values) == 411
+    assert (date(2021, 12, 1), "steps", 11374.0) in values
+
+
+def test_reimport_is_idempotent(url: str) -> None:
+    assert run("import", "apple-health", str(K0RVENTEN)).exit_code == 0
+    first = imported(url)
+    again = run("import", "apple-health", str(K0RVENTEN))
+    assert again.exit_code == 0
+    assert "0 values added, 0 updated, 411 already there" in text(again)
+    assert imported(url) == first
+
+
+def test_checkin_values_win_over_imported_ones(url: str) -> None:
+    assert run("import", "apple-health", str(GRLL)).exit_code == 0
+    with Diary.open(url) as diary:
+        diary.save_checkin(date(2020, 7, 8), sleep_hours=6.0)
+        diary.save_checkin(date(2023, 11, 20))
+        frame = diary.daily_frame()
+    assert frame.loc[date(2020, 7, 8), "sleep_hours"] == 6.0
+    assert frame.loc[date(2023, 11, 20), "steps"] == 690
+    assert frame.loc[date(2023, 11, 20), "mindful_minutes"] == 5
+
+
+def test_dry_run_writes_nothing(url: str) -> None:
+    result = run("import", "apple-health", "--dry-run", str(GRLL))
+    assert result.exit_code == 0
+    assert "nothing was written" in text(result)
+    assert imported(url) == []
+
+
+def _bad_files(tmp: Path) -> dict[str, Path]:
+    raw = K0RVENTEN.read_bytes()
+    truncated_zip = tmp / "truncated.zip"
+    truncated_zip.write_bytes(raw[: len(raw) // 2])
+    empty_zip = tmp / "no-export.zip"
+    with zipfile.ZipFile(empty_zip, "w") as zf:
+        zf.writestr("apple_health_export/export_cda.xml", "<ClinicalDocument/>")
+    noise = tmp / "noise.xml"
+    noise.write_bytes(random.Random(1).randbytes(4096))
+    with zipfile.ZipFile(K0RVENTEN) as zf:
+        xml = zf.read("apple_health_export/export.xml")
+    truncated_xml = tmp / "export.xml"
+    truncated_xml.write_bytes(xml[: len(xml) - 5000])
+    return {
+        "damaged or incomplete zip": truncated_zip,
+        "holds no Apple Health export": empty_zip,
+        "is not an Apple Health export": noise,
+        "damaged or incomplete": truncated_xml,
+        "no such file": tmp / "missing.zip",
+    }
+
+
+def test_bad_files_are_refused_and_the_diary_is_untouched(url: str, tmp_path: Path) -> None:
+    assert run("import", "apple-health", str(GRLL)).exit_code == 0
+    before = imported(url)
+    for message, path in _bad_files(tmp_path).items():
+        result = run("import", "apple-health", str(path))
+        assert result.exit_code == 2, (path, result.output)
+        assert "error:" in result.output and message in text(result), result.output
+        assert "Traceback" not in result.output
+        assert imported(url) == before
