@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
     app.state.settings = settings
     app.state.diary = diary
     app.state.templates = make_templates()
-    app.state.csrf = CsrfSigner(load_secret(secret_dir))
+    app.state.secret = load_secret(secret_dir)
+    app.state.csrf = CsrfSigner(app.state.secret)
 
     app.add_middleware(CsrfCookieMiddleware, signer=app.state.csrf)
     if settings.host in LOOPBACK_HOSTS:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from .._deps import verify_csrf
-from . import checkin, diary, docs, home, log
+from . import assess, checkin, diary, docs, home, log
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-for module in (home, log, checkin, diary, docs):
+for module in (home, log, checkin, diary, assess, docs):
     router.include_router(module.router)
 
 __all__ = ["router"]
