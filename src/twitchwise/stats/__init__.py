@@ -30,6 +30,7 @@ from ._insights import (
     factor_insights,
 )
 from ._simulate import simulate_diary
+from ._study import Tally, null_runs, power_runs
 from ._trend import MIN_TREND_DAYS, TrendResult, count_trend
 
 __all__ = [
@@ -50,12 +51,15 @@ __all__ = [
     "InsightsReport",
     "Phase",
     "PhaseSummary",
+    "Tally",
     "TrendResult",
     "count_trend",
     "experiment_factor",
     "experiment_report",
     "experiment_status",
     "factor_insights",
+    "null_runs",
     "plan_experiment",
+    "power_runs",
     "simulate_diary",
 ]

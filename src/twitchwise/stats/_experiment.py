@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._fit import fit_counts
+from ._fit import fit_counts, one_blas_thread
 from ._insights import Outcome, _as_day
 from ._text import interval_words, more_fewer
 
@@ -515,7 +515,8 @@ def experiment_report(
         weeks = np.array([(d - first).days / 7.0 for d, _, _ in rows])
         cols.append(weeks - weeks.mean())
     x = np.column_stack(cols)
-    fit = fit_counts(y, x)
+    with one_blas_thread():
+        fit = fit_counts(y, x)
     rr, lo, hi, p = fit.estimate(1)
     if not fit.converged or not math.isfinite(rr):
         return ExperimentReport(
@@ -586,7 +587,11 @@ def _checklist(
     )
     model = (
         "negative binomial regression of daily counts on condition"
-        + (" and a linear time trend" if adjusted else " (no trend term: one period each)")
+        + (
+            " and a linear time trend"
+            if adjusted
+            else " (no trend term: fewer than two periods of each)"
+        )
         + ", Newey-West (HAC) standard errors, 95% interval"
     )
     return [

@@ -20,10 +20,9 @@ import pandas as pd
 import statsmodels.api as sm
 from pydantic import BaseModel, ConfigDict, Field
 from statsmodels.stats.multitest import multipletests
-from threadpoolctl import threadpool_limits
 
 from ._factors import DIARY_COLUMNS, OUTCOME_COLUMNS, FactorSpec, spec_for
-from ._fit import FloatArray, fit_counts, moment_alpha
+from ._fit import FloatArray, fit_counts, moment_alpha, one_blas_thread
 from ._text import interval_words, more_fewer
 
 MIN_FACTOR_DAYS = 28
@@ -318,8 +317,7 @@ def factor_insights(
     calendar day, so it needs that day tracked. Pairs with too few days or too little variation
     get a "not enough data yet" sentence instead of an estimate.
     """
-    # Many small fits: multithreaded BLAS only adds contention (10x slower on a busy 2-core box).
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         return _factor_insights(frame, outcome, lags)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._fit import fit_counts
+from ._fit import fit_counts, one_blas_thread
 from ._text import pct_change, pct_interval
 
 MIN_TREND_DAYS = 10
@@ -109,7 +109,8 @@ def count_trend(counts: pd.Series) -> TrendResult:
         )
     weeks = np.array([(d - first).days / 7.0 for d in days], dtype=np.float64)
     x = np.column_stack([np.ones(n), weeks - weeks.mean()])
-    fit = fit_counts(y, x)
+    with one_blas_thread():
+        fit = fit_counts(y, x)
     rr, lo, hi, p = fit.estimate(1)
     if not fit.converged or not math.isfinite(rr):
         return TrendResult(
