@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from twitchwise.cli import app
+from twitchwise.diary import Diary
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def diary_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every command here writes to a throwaway diary, never the user's."""
+    url = f"sqlite:///{tmp_path / 'diary.db'}"
+    monkeypatch.setenv("TWITCHWISE_DB", url)
+    return url
+
+
 CASE = {"sites": ["left_thigh"], "duration_days": 3, "factors": {"caffeine_mg_per_day": 500}}
 CALM_INPUT = ["no", "no", "no", "no", "1", "5", "2", "4", "7", "4", "none", "3"]
 
@@ -27,6 +39,15 @@ def test_interview_to_a_self_care_result() -> None:
     assert "LOOK AFTER IT AT HOME" in result.output
     assert "Not enough sleep" in result.output
     assert result.output.count("not a diagnosis") == 1
+
+
+def test_interview_result_is_kept_in_the_diary(diary_url: str) -> None:
+    result = runner.invoke(app, ["assess"], input="no\nyes\n")
+    assert result.exit_code == 0
+    with Diary.open(diary_url) as diary:
+        (record,) = diary.list_assessments()
+    assert record.result["triage"] == "emergency"
+    assert "sudden_one_sided_weakness" in record.case["symptoms"]
 
 
 def test_interview_stops_at_an_emergency() -> None:
@@ -103,3 +124,38 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["assess", "--case", str(tmp_path / "nope.json")])
     assert result.exit_code == 2
     assert "cannot read" in result.output
+
+
+def _diary_with_three_weeks_of_twitching(url: str) -> None:
+    today = date.today()
+    with Diary.open(url) as diary:
+        for back in range(20):
+            day = today - timedelta(days=back)
+            at = datetime.combine(day, time(9, 0)).astimezone()
+            diary.add_twitch("left_thigh", at, count=3)
+            diary.save_checkin(day, sleep_hours=5.0, caffeine_mg=150.0, stress_level=3.0)
+
+
+def test_diary_assessment_asks_only_what_the_diary_cannot_answer(diary_url: str) -> None:
+    _diary_with_three_weeks_of_twitching(diary_url)
+    answers = ["no"] * 4 + ["2", "4", "7", "4", "none", "3"] + [""] * 6
+    result = runner.invoke(app, ["assess", "--diary", "--json"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Where do you feel" not in result.output
+    assert "How many hours do you usually sleep" not in result.output
+    assert "struggling to breathe" in result.output
+    payload = json.loads(result.stdout[result.stdout.index("{") :])
+    assert payload["triage"] == "doctor"
+    assert "persistent" in payload["red_flags"]
+    assert any(
+        r.startswith("Twitching for more than two weeks: ") for r in payload["diary_reasons"]
+    )
+    assert "sleep_deprivation" in [c["id"] for c in payload["contributors"]]
+    with Diary.open(diary_url) as diary:
+        assert diary.list_assessments()[0].origin == "cli-diary"
+
+
+def test_diary_and_case_cannot_be_combined() -> None:
+    result = runner.invoke(app, ["assess", "--diary", "--case", "-"], input="{}")
+    assert result.exit_code == 2
+    assert "cannot be combined" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,10 +12,11 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from twitchwise.diary import Diary, DiaryFacts, case_facts_from_diary
 from twitchwise.engine import Assessment, Case, assess
 from twitchwise.engine.interview import AnswerError, Interview, Question
 
-from ._app import app
+from ._app import app, settings
 from ._errors import describe_validation_error, fail
 from ._render import render_assessment
 
@@ -78,7 +80,7 @@ def _ask(console: Console, q: Question, step: tuple[int, int]) -> str:
     return console.input(f"[cyan]({hints[q.kind]}{extra}; back, quit)[/] > ").strip()
 
 
-def run_interview(console: Console, known: dict[str, Any] | None = None) -> Assessment | None:
+def run_interview(console: Console, known: dict[str, Any] | None = None) -> Interview | None:
     """Ask until complete; None if the person quits."""
     iv = Interview(known=known)
     console.print(
@@ -100,11 +102,56 @@ def run_interview(console: Console, known: dict[str, Any] | None = None) -> Asse
         except AnswerError as exc:
             console.print(f"[red]{exc.message}[/]")
     console.print()
-    return iv.assessment()
+    return iv
+
+
+def _diary_reasons(result: Assessment, facts: DiaryFacts) -> list[str]:
+    """For each red flag, the diary facts behind the case fields that raised it."""
+    by_field: dict[str, list[str]] = {}
+    for fact in facts.facts:
+        by_field.setdefault(fact.field.partition(".")[0], []).append(fact.sentence)
+    lines = []
+    for flag in result.red_flag_details:
+        sentences = [s for f in flag.fields if f in facts.known for s in by_field.get(f, [])]
+        if sentences:
+            lines.append(f"{flag.title}: " + "; ".join(dict.fromkeys(sentences)))
+    return lines
+
+
+def _interview_and_record(
+    console: Console, diary: Diary, known: dict[str, Any] | None, origin: str
+) -> Assessment:
+    """Run the interview and keep the case and result in the diary's history of advice."""
+    iv = run_interview(console, known=known)
+    if iv is None:
+        console.print("Stopped; nothing was saved.")
+        raise typer.Exit(1)
+    result = iv.assessment()
+    case = iv.to_case().model_dump(mode="json")
+    diary.record_assessment(case, result.model_dump(mode="json"), origin=origin)
+    return result
+
+
+def _assess_from_diary(ctx: typer.Context, console: Console, as_json: bool) -> None:
+    with Diary.open(settings(ctx).db) as diary:
+        facts = case_facts_from_diary(diary, date.today())
+        err = Console(stderr=True) if as_json else console
+        for fact in facts.facts:
+            err.print(f"[dim]From your diary:[/] {fact.sentence}")
+        result = _interview_and_record(err, diary, facts.known, origin="cli-diary")
+        reasons = _diary_reasons(result, facts)
+    if as_json:
+        payload = {**result.model_dump(mode="json"), "diary_reasons": reasons}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    render_assessment(console, result)
+    for line in reasons:
+        console.print(f"[bold]From your diary[/] {line}")
 
 
 @app.command("assess")
 def assess_command(
+    ctx: typer.Context,
     case: Annotated[
         str | None,
         typer.Option("--case", help="JSON case file (an object or a list), or - for stdin."),
@@ -112,14 +159,23 @@ def assess_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (case-format output).")
     ] = False,
+    from_diary: Annotated[
+        bool, typer.Option("--diary", help="Start from your diary; ask only what it can't answer.")
+    ] = False,
 ) -> None:
-    """Assess your twitching: how urgent it is, the likely causes and a plan."""
+    """Assess your twitching: how urgent it is, the likely causes and a plan.
+
+    The interview's results are kept in your diary's history of advice; --case batches are not.
+    """
     console = Console()
+    if from_diary:
+        if case is not None:
+            fail("--diary and --case cannot be combined")
+        _assess_from_diary(ctx, console, as_json)
+        return
     if case is None:
-        result = run_interview(console)
-        if result is None:
-            console.print("Stopped; nothing was saved.")
-            raise typer.Exit(1)
+        with Diary.open(settings(ctx).db) as diary:
+            result = _interview_and_record(console, diary, None, origin="cli")
         if as_json:
             typer.echo(json.dumps(result.model_dump(mode="json"), indent=2))
         else:
