@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -209,3 +210,11 @@ def test_bad_urls_name_db() -> None:
         with pytest.raises(DiaryError) as err:
             Diary.open(url)
         assert err.value.field == "db"
+
+
+def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("shopping list\n" * 100)
+    with pytest.raises(DiaryError) as err:
+        Diary.open(f"sqlite:///{path}")
+    assert err.value.field == "db" and "not a database" in str(err.value)

@@ -14,8 +14,9 @@ from types import TracebackType
 from typing import Any, Self
 
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from . import _frame
@@ -40,7 +41,7 @@ from ._entries import (
 )
 from ._errors import DiaryError, NotFoundError, Problem
 from ._models import AssessmentRow, CheckInRow, DayValueRow, ExperimentRow, TwitchRow
-from ._store import WRITE, open_engine
+from ._store import WRITE, WRITE_LOCK, open_engine
 from ._validate import check_checkin, check_day, check_day_value, check_twitch, raise_if
 
 _TWITCH_KEY = (
@@ -102,12 +103,20 @@ class Diary:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with Session(self.engine) as session, session.begin():
+        with _database_errors(), Session(self.engine) as session, session.begin():
             yield session
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        """One write transaction at a time per diary (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
+        advisory lock), so concurrent upserts and re-imports cannot race into doubles."""
+        with (
+            _database_errors(),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            if self.engine.dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
             yield session
 
     # -- twitches ---------------------------------------------------------------------------
@@ -463,6 +472,16 @@ class Diary:
         with self._write() as session:
             for model in (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow):
                 session.execute(delete(model))
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """A database that fails (gone, locked too long, disk full) is reported, not a traceback."""
+    try:
+        yield
+    except OperationalError as exc:
+        reason = str(exc.orig).strip() if exc.orig is not None else str(exc)
+        raise DiaryError("db", f"the database failed: {reason}") from exc
 
 
 def _empty_checkin() -> dict[str, Any]:

@@ -23,6 +23,9 @@ from sqlalchemy.pool import StaticPool
 from ._errors import DiaryError
 
 WRITE = "twitchwise_write"
+WRITE_LOCK = 7120461
+"""PostgreSQL advisory lock key taken by every diary write transaction."""
+MIGRATE_LOCK = 7120460
 BUSY_TIMEOUT_S = 30
 
 
@@ -98,7 +101,7 @@ def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) 
     config = _alembic_config()
     with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(7120460)"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
         config.attributes["connection"] = conn
         if downgrade:
             command.downgrade(config, revision)
