@@ -1,0 +1,144 @@
+"""Self-experiments (N-of-1): plan one with randomised phases, follow today's instruction, read
+the B-versus-A report. Planning and analysis are the stats area's pure functions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from twitchwise.diary import Diary, DiaryError, Experiment
+from twitchwise.stats import (
+    EXPERIMENT_FACTORS,
+    ExperimentError,
+    ExperimentPlan,
+    experiment_report,
+    experiment_status,
+    plan_experiment,
+)
+
+from .._deps import get_diary
+from ._common import Form, redirect, render
+
+router = APIRouter()
+
+DESIGNS = [
+    ("ABAB", "ABAB: two rounds (4 phases)"),
+    ("ABABAB", "ABABAB: three rounds (6 phases)"),
+    ("AB", "AB: one round (2 phases, weakest)"),
+]
+ExperimentId = Path(ge=1, le=2_147_483_647)
+
+
+def _plan(experiment: Experiment) -> ExperimentPlan | None:
+    try:
+        return ExperimentPlan.model_validate(experiment.plan)
+    except ValidationError:
+        return None
+
+
+def _view(diary: Diary, experiment: Experiment) -> dict[str, Any]:
+    plan = _plan(experiment)
+    if plan is None:
+        return {"experiment": experiment, "plan": None}
+    today = date.today()
+    frame = diary.daily_frame(plan.start, plan.end)
+    return {
+        "experiment": experiment,
+        "plan": plan,
+        "status": experiment_status(plan, today),
+        "report": experiment_report(plan, frame, today=today),
+    }
+
+
+def _page(request: Request, diary: Diary, values: dict[str, Any], errors: dict[str, str],
+          status: int = 200, shown: Experiment | None = None) -> HTMLResponse:  # fmt: skip
+    experiments = diary.list_experiments()
+    active = next((e for e in experiments if e.status == "active"), None)
+    current = shown or active
+    return render(
+        request, "experiment.html", "experiment", status,
+        current=_view(diary, current) if current else None, active=active,
+        past=[e for e in experiments if e is not current],
+        factors=list(EXPERIMENT_FACTORS.values()), designs=DESIGNS,
+        values=values, errors=errors,
+    )  # fmt: skip
+
+
+def _defaults() -> dict[str, Any]:
+    return {"factor": "caffeine", "design": "ABAB", "phase_days": "7", "washout_days": "0",
+            "start": date.today().isoformat()}  # fmt: skip
+
+
+@router.get("/experiment", response_class=HTMLResponse)
+def experiment_page(
+    request: Request,
+    id: int | None = None,
+    diary: Diary = Depends(get_diary),
+) -> HTMLResponse:
+    shown = None
+    if id is not None:
+        shown = next((e for e in diary.list_experiments() if e.id == id), None)
+        if shown is None:
+            raise HTTPException(404, "There is no such experiment in your diary.")
+    return _page(request, diary, _defaults(), {}, shown=shown)
+
+
+@router.post("/experiment/start", response_class=HTMLResponse)
+async def start_experiment(request: Request, diary: Diary = Depends(get_diary)) -> Response:
+    form = Form.of(await request.form())
+    phase_days = form.integer("phase_days", 3, 28)
+    washout_days = form.integer("washout_days", 0, 14)
+    start = _start(form)
+    factor = form.values.get("factor", "")
+    if factor not in EXPERIMENT_FACTORS:
+        form.errors["factor"] = "Choose what you want to change."
+    if diary.active_experiment() is not None:
+        form.errors["factor"] = "An experiment is already running; end it before starting another."
+    if not form.errors and start is not None:
+        try:
+            plan = plan_experiment(
+                factor, design=form.values.get("design", "ABAB"),
+                phase_days=phase_days if phase_days is not None else 7,
+                washout_days=washout_days or 0, start=start,
+            )  # fmt: skip
+            diary.save_experiment(plan.model_dump(mode="json"))
+        except ExperimentError as exc:
+            form.errors[exc.field if exc.field in _FIELDS else "factor"] = _sentence(exc.message)
+        except DiaryError as exc:
+            form.add_diary_error(exc)
+        else:
+            return redirect("/experiment")
+    return _page(request, diary, form.values, form.errors, 422)
+
+
+_FIELDS = {"factor", "design", "phase_days", "washout_days", "start"}
+
+
+def _start(form: Form) -> date | None:
+    raw = form.values.get("start", "")
+    if not raw:
+        return date.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        form.errors["start"] = "Enter a date like 2026-03-02."
+        return None
+
+
+def _sentence(message: str) -> str:
+    return (message[:1].upper() + message[1:]).rstrip(".") + "."
+
+
+@router.post("/experiment/{experiment_id}/end", response_class=HTMLResponse)
+def end_experiment(
+    experiment_id: int = ExperimentId, diary: Diary = Depends(get_diary)
+) -> Response:
+    try:
+        diary.end_experiment(experiment_id)
+    except DiaryError:
+        raise HTTPException(404, "There is no such experiment in your diary.") from None
+    return redirect(f"/experiment?id={experiment_id}")
