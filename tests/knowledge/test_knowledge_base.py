@@ -89,12 +89,13 @@ def test_an_entry_without_a_source_is_refused() -> None:
 def test_an_unknown_id_is_refused() -> None:
     with pytest.raises(ValidationError):
         RedFlag.model_validate(
-            {"id": "tremor", "title": "t", "when": {}, "level": "doctor", "why": "w",
-             "advice": "a", "source": "seed"}
+            {"id": "tremor", "question": "neuro_signs", "title": "t", "when": {},
+             "level": "doctor", "why": "w", "advice": "a", "source": "seed"}
         )  # fmt: skip
     with pytest.raises(ValidationError):
         RedFlag.model_validate(
-            {"id": "weakness", "title": "t", "when": {"symptoms_any": ["tremor"]},
+            {"id": "weakness", "question": "neuro_signs", "title": "t",
+             "when": {"symptoms_any": ["tremor"]},
              "level": "doctor", "why": "w", "advice": "a", "source": "seed"}
         )  # fmt: skip
 
@@ -105,3 +106,13 @@ def test_an_unknown_source_is_refused() -> None:
     broken = kb.model_copy(update={"red_flags": (flag, *kb.red_flags[1:])})
     with pytest.raises(KnowledgeError, match="my-blog"):
         _check(broken)
+
+
+def test_every_red_flag_is_asked_by_a_question_that_can_raise_it() -> None:
+    kb = load_knowledge()
+    questions = {q.id: q for q in kb.questions}
+    for flag in kb.red_flags:
+        q = questions[flag.question]
+        symptoms = set(q.symptoms) | {o for o in q.options if isinstance(o, str)}
+        asked = {"symptoms"} if symptoms else {(q.field or "").partition(".")[0]}
+        assert flag.when.case_fields() & asked, flag.id

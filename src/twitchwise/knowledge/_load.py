@@ -95,7 +95,11 @@ def _check(kb: KnowledgeBase) -> None:
         for opt in q.options:
             if isinstance(opt, str) and opt not in kb.symptoms:
                 raise KnowledgeError(f"questions.yaml:{q.id}: unknown symptom {opt!r}")
-    if len({q.id for q in kb.questions}) != len(kb.questions):
+    question_ids = {q.id for q in kb.questions}
+    for flag in kb.red_flags:
+        if flag.question not in question_ids:
+            raise KnowledgeError(f"red_flags.yaml:{flag.id}: unknown question {flag.question!r}")
+    if len(question_ids) != len(kb.questions):
         raise KnowledgeError("questions.yaml: a question id appears twice")
 
 

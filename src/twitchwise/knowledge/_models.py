@@ -92,6 +92,7 @@ class Escalation(_Strict):
 
 class RedFlag(_Strict):
     id: RedFlagId
+    question: str
     title: str
     when: Condition
     level: TriageName
