@@ -197,6 +197,42 @@ class DayBuilder:
             acc[1] += 1
         self.used += 1
 
+    def quantity_run(
+        self, kind: bytes, source: bytes, unit: bytes, day: bytes, values: list[bytes]
+    ) -> bool:
+        """Add a run of samples of one type, source, unit and day (``YYYY-MM-DD``) at once.
+
+        Returns False, changing nothing, when any sample needs a closer look (an unknown unit,
+        a day not seen yet, a value that is not a finite number >= 0); the caller then adds
+        the samples one by one.
+        """
+        fast = _FAST.get(kind)
+        known = self._bdays.get(day)
+        factor = fast[1].get(unit) if fast is not None else None
+        if fast is None or known is None or factor is None:
+            return False
+        try:
+            numbers = list(map(float, values))
+        except ValueError:
+            return False
+        total = math.fsum(numbers)
+        if not math.isfinite(total) or min(numbers) < 0:
+            return False
+        quantity = fast[0]
+        total *= factor
+        if quantity.combine == "max_source":
+            key3 = (quantity.metric, known, source.decode())
+            self.per_source[key3] = self.per_source.get(key3, 0.0) + total
+        elif quantity.combine == "sum":
+            key = (quantity.metric, known)
+            self.sums[key] = self.sums.get(key, 0.0) + total
+        else:
+            acc = self.means.setdefault((quantity.metric, known), [0.0, 0.0])
+            acc[0] += total
+            acc[1] += len(numbers)
+        self.used += len(numbers)
+        return True
+
     def _slow(self, kind: bytes, source: bytes, unit: bytes, start: bytes, value: bytes) -> None:
         attrs = {
             "sourceName": source.decode(),

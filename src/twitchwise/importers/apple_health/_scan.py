@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 
 from ._days import QUANTITIES, USED_TYPES, DayBuilder
 from ._source import ExportFile, damaged
@@ -47,8 +49,7 @@ _USED = re.compile(
     # 1. the layout iPhones write, fields captured one by one
     rb" sourceName=" + _READ + rb"(?: sourceVersion=" + _SKIP + rb")?(?: device=" + _SKIP + rb")?"
     rb"(?: unit=" + _READ + rb")?(?: creationDate=" + _SKIP + rb")?"
-    rb" startDate="
-    + _READ
+    rb' startDate="([0-9]{4}-[0-9]{2}-[0-9]{2})([^"&<\t\n\r]*)"'
     + rb" endDate="
     + _READ
     + rb" value="
@@ -93,7 +94,13 @@ def scan(export: ExportFile, chunks: Iterable[bytes], builder: DayBuilder) -> No
 
 def _boundary(buf: bytes) -> int:
     """A cut point before the last top-level element start, outside any Correlation."""
-    cut = max(_rfind_tag(buf, tag) for tag in _TOP_LEVEL)
+    window = 1 << 20
+    while True:
+        low = max(0, len(buf) - window)
+        cut = max(_rfind_tag(buf, tag, low) for tag in _TOP_LEVEL)
+        if cut >= 0 or low == 0:
+            break
+        window *= 4
     if cut <= 0:
         return 0
     open_corr = buf.rfind(b"<Correlation", 0, cut + 1)
@@ -102,10 +109,10 @@ def _boundary(buf: bytes) -> int:
     return cut
 
 
-def _rfind_tag(buf: bytes, tag: bytes) -> int:
-    """Last start of element `tag` (``<Workout`` must not match ``<WorkoutRoute``)."""
+def _rfind_tag(buf: bytes, tag: bytes, low: int) -> int:
+    """Last start of element `tag` at or after `low` (``<Workout`` is not ``<WorkoutRoute``)."""
     end = len(buf)
-    while (pos := buf.rfind(tag, 0, end)) >= 0:
+    while (pos := buf.rfind(tag, low, end)) >= 0:
         if buf[pos + len(tag) : pos + len(tag) + 1] in _NAME_END:
             return pos
         end = pos
@@ -123,26 +130,17 @@ def _block(export: ExportFile, buf: bytes, end: int, builder: DayBuilder) -> Non
         buf = _CORRELATION.sub(b"", buf[:end])
         end = len(buf)
     _note_types(buf, end, builder)
-    fast = builder.quantity_bytes
-    for kind, source, unit, start, stop, value, content, closed, opened, inner in _USED.findall(
-        buf, 0, end
-    ):
+    rows = _USED.findall(buf, 0, end)
+    for (kind, source, unit, day, content), run in groupby(rows, _RUN):
         if not kind:
             raise Unsupported("a Record whose first attribute is not type")
-        if source:
-            tz = _inner_time_zone(content) if content else None
-            if tz is None and kind in _QUANTITY_BYTES:
-                fast(kind, source, unit, start, value)
+        if source and not content and kind in _QUANTITY_BYTES:
+            group = list(run)
+            if builder.quantity_run(kind, source, unit, day, [row[_VALUE] for row in group]):
                 continue
-            attrs = {"sourceName": source.decode(), "startDate": start.decode()}
-            attrs["endDate"] = stop.decode()
-            attrs["value"] = value.decode()
-            if unit:
-                attrs["unit"] = unit.decode()
-            builder.record(kind.decode(), attrs, tz)
-        else:
-            tz = _inner_time_zone(inner) if inner else None
-            builder.record(kind.decode(), _attributes(export, closed or opened), tz)
+            run = iter(group)
+        for row in run:
+            _row(export, row, builder)
     if buf.find(b"<Workout", 0, end) >= 0:
         for m in _WORKOUT.finditer(buf, 0, end):
             raw = m.group(1)
@@ -150,6 +148,32 @@ def _block(export: ExportFile, buf: bytes, end: int, builder: DayBuilder) -> Non
             if not raw.endswith(b"/"):
                 tz = _time_zone(export, buf, m.end(), end, b"</Workout")
             builder.workout(_attributes(export, raw), tz)
+
+
+_RUN = itemgetter(0, 1, 2, 3, 7)
+"""Consecutive rows with the same type, source, unit and day and no children: one run.
+
+iPhones write records grouped by type and sorted by time, so a run is typically a day of one
+type from one device, and `DayBuilder.quantity_run` adds it up in C-level loops."""
+_VALUE = 6
+
+
+def _row(export: ExportFile, row: tuple[bytes, ...], builder: DayBuilder) -> None:
+    kind, source, unit, day, rest, stop, value, content, closed, opened, inner = row
+    if source:
+        tz = _inner_time_zone(content) if content else None
+        if tz is None and kind in _QUANTITY_BYTES:
+            builder.quantity_bytes(kind, source, unit, day + rest, value)
+            return
+        attrs = {"sourceName": source.decode(), "startDate": (day + rest).decode()}
+        attrs["endDate"] = stop.decode()
+        attrs["value"] = value.decode()
+        if unit:
+            attrs["unit"] = unit.decode()
+        builder.record(kind.decode(), attrs, tz)
+    else:
+        tz = _inner_time_zone(inner) if inner else None
+        builder.record(kind.decode(), _attributes(export, closed or opened), tz)
 
 
 def _attributes(export: ExportFile, raw: bytes) -> dict[str, str]:
