@@ -11,15 +11,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import pandas as pd
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from . import _frame
 from ._convert import (
     checkin_columns,
     to_assessment,
@@ -43,6 +41,9 @@ from ._errors import DiaryError, NotFoundError, Problem
 from ._models import AssessmentRow, CheckInRow, DayValueRow, ExperimentRow, TwitchRow
 from ._store import WRITE, WRITE_LOCK, open_engine
 from ._validate import check_checkin, check_day, check_day_value, check_twitch, raise_if
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _TWITCH_KEY = (
     "at_utc",
@@ -198,6 +199,8 @@ class Diary:
 
     def twitch_counts_by_day(self, start: date | None = None, end: date | None = None) -> pd.Series:
         """Total twitches (sum of episode counts) for every local day that has any."""
+        from . import _frame  # pandas loads only when a frame is asked for
+
         with self._read() as session:
             rows = session.execute(self._day_totals(start, end)).all()
         return _frame.counts_series({day: int(total) for day, total, _ in rows})
@@ -389,6 +392,8 @@ class Diary:
 
     def daily_frame(self, start: date | None = None, end: date | None = None) -> pd.DataFrame:
         """One row per tracked day (a day with a check-in); see `_frame.build` for columns."""
+        from . import _frame
+
         with self._read() as session:
             checkins = [
                 to_checkin(r)

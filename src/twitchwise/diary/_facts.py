@@ -10,15 +10,15 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from twitchwise.engine._vocab import site_label
-from twitchwise.stats import count_trend
 
 from ._diary import Diary
 from ._entries import CheckIn
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SITES_DAYS = 14
 TREND_DAYS = 28
@@ -115,6 +115,8 @@ def _sites(facts: DiaryFacts, diary: Diary, today: date) -> None:
 
 
 def _course(facts: DiaryFacts, diary: Diary, today: date) -> None:
+    from twitchwise.stats import count_trend  # statsmodels is slow to import; only load it here
+
     frame = diary.daily_frame(today - timedelta(days=TREND_DAYS - 1), today)
     trend = count_trend(frame["twitches"])
     if trend.direction == "insufficient_data":
