@@ -16,10 +16,11 @@ from twitchwise.diary._validate import check_twitch
 from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS
 from twitchwise.importers.diary_csv import export_diary_csv, import_diary_csv
 
+# Days apart, so that their order does not depend on the machine's time zone.
 TWITCHES = """time,site,intensity,count,duration_s,note
-2026-03-02T17:50,left_thigh,3,1,,"after the run, on the stairs"
+2026-03-01T17:50,left_thigh,3,1,,"after the run, on the stairs"
 2026-03-02T21:05+01:00,eyelid,,2,4.5,
-2026-03-03T07:00:30,left_thigh,1,5,,
+2026-03-04T07:00:30,left_thigh,1,5,,
 """
 DAYS_HEADER = (
     "date,sleep_hours,caffeine_mg,alcohol_drinks,water_litres,stress_level,exercise_minutes,"
@@ -53,7 +54,7 @@ def test_import_reads_every_column(tmp_path: Path) -> None:
         stats = import_diary_csv(diary, write(tmp_path / "in"))
         assert (stats.added, stats.updated) == (5, 0)
         first, second, third = diary.list_twitches()
-        assert first.time.replace(tzinfo=None) == datetime(2026, 3, 2, 17, 50)
+        assert first.time.replace(tzinfo=None) == datetime(2026, 3, 1, 17, 50)
         assert not first.explicit_offset and first.note == "after the run, on the stairs"
         assert second.time.utcoffset() == timedelta(hours=1) and second.duration_s == 4.5
         assert (third.count, third.intensity, third.time.second) == (5, 1, 30)
@@ -77,7 +78,7 @@ def test_export_writes_what_was_imported(tmp_path: Path) -> None:
 
 
 def test_reimport_changes_nothing(diary: Diary, tmp_path: Path) -> None:
-    folder = write(tmp_path, TWITCHES + "2026-03-03T07:00:30,left_thigh,1,5,,\n")  # a twin row
+    folder = write(tmp_path, TWITCHES + "2026-03-04T07:00:30,left_thigh,1,5,,\n")  # a twin row
     first = import_diary_csv(diary, folder)
     before = contents(diary)
     again = import_diary_csv(diary, folder)
