@@ -6,8 +6,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from twitchwise.diary import DayValue, Diary, DiaryError, NotFoundError
+from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS
 
 PLUS_ONE = timezone(timedelta(hours=1))
 D1, D2, D3 = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)
@@ -218,3 +221,112 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     with pytest.raises(DiaryError) as err:
         Diary.open(f"sqlite:///{path}")
     assert err.value.field == "db" and "not a database" in str(err.value)
+
+
+# -- property: whatever valid entry goes in comes back unchanged, on both databases ----------
+
+_text = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=30)
+_offsets = st.none() | st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+_numbers = st.none() | st.floats(0, 10, allow_nan=False)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    moment=st.datetimes(datetime(1950, 1, 1), datetime(2026, 1, 1)),
+    offset=_offsets,
+    site=st.sampled_from(SITE_IDS),
+    intensity=st.none() | st.integers(1, 5),
+    count=st.integers(1, 100_000),
+    duration=st.none() | st.floats(0, 86_400),
+    note=st.none() | _text.filter(bool),
+)
+def test_twitch_round_trip(
+    diary: Diary,
+    moment: datetime,
+    offset: timezone | None,
+    site: str,
+    intensity: int | None,
+    count: int,
+    duration: float | None,
+    note: str | None,
+) -> None:
+    given_time = moment.replace(tzinfo=offset)
+    stored = diary.add_twitch(
+        site, given_time, intensity=intensity, count=count, duration_s=duration, note=note
+    )
+    got = diary.get_twitch(stored.id)
+    assert got == stored
+    assert got.time.replace(tzinfo=None) == moment  # the wall time as given, to the microsecond
+    assert got.explicit_offset == (offset is not None)
+    if offset is not None:
+        assert got.time.utcoffset() == offset.utcoffset(None)
+    assert (got.site, got.intensity, got.count, got.duration_s, got.note) == (
+        site,
+        intensity,
+        count,
+        duration,
+        note,
+    )
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    day=st.dates(date(1950, 1, 1), date(2026, 1, 1)),
+    sleep=_numbers,
+    stress=_numbers,
+    hard=st.none() | st.booleans(),
+    symptoms=st.lists(st.sampled_from(SYMPTOM_IDS), unique=True, max_size=3),
+    medications=st.lists(_text.filter(lambda s: s and s == s.strip() and ";" not in s), max_size=3),
+    notes=st.none() | _text.filter(bool),
+)
+def test_checkin_round_trip(
+    diary: Diary,
+    day: date,
+    sleep: float | None,
+    stress: float | None,
+    hard: bool | None,
+    symptoms: list[str],
+    medications: list[str],
+    notes: str | None,
+) -> None:
+    saved = diary.save_checkin(
+        day,
+        replace=True,
+        sleep_hours=sleep,
+        stress_level=stress,
+        hard_exercise=hard,
+        symptoms=symptoms,
+        medications=medications,
+        notes=notes,
+    )
+    got = diary.get_checkin(day)
+    assert got == saved
+    assert got is not None
+    assert (got.sleep_hours, got.stress_level, got.hard_exercise, got.notes) == (
+        sleep,
+        stress,
+        hard,
+        notes,
+    )
+    assert got.symptoms == tuple(symptoms) and got.medications == tuple(medications)
+
+
+def test_more_bad_input_is_named(diary: Diary) -> None:
+    tw = diary.add_twitch("left_thigh")
+    with pytest.raises(DiaryError) as err:
+        diary.update_twitch(tw.id, mood="fine")
+    assert err.value.field == "mood"
+    with pytest.raises(DiaryError) as err:
+        diary.save_experiment(["not", "a", "dict"])  # type: ignore[arg-type]
+    assert err.value.field == "plan"
+    with pytest.raises(DiaryError) as err:
+        diary.record_assessment("case", {}, "cli")  # type: ignore[arg-type]
+    assert err.value.field == "case"
+    with pytest.raises(DiaryError) as err:
+        diary.import_day_values([DayValue(date(2999, 1, 1), "steps", 1)], "apple-health")
+    assert err.value.field == "values[1].day"
+    assert diary.list_day_values() == [] and diary.list_experiments() == []
