@@ -35,12 +35,12 @@ def _side(rr: float) -> str:
 
 
 def interval_words(lo: float, hi: float) -> str:
-    """'15% to 47% more', '33% to 5% fewer' or '10% fewer to 25% more'."""
+    """'15% to 47% more', '5% to 33% fewer' or '10% fewer to 25% more'."""
     a, b = _pct(lo), _pct(hi)
     if a > 0 and b > 0:
         return f"{a}% to {b}% more"
     if a < 0 and b < 0:
-        return f"{abs(a)}% to {abs(b)}% fewer"
+        return f"{abs(b)}% to {abs(a)}% fewer"
     return f"{_side(lo)} to {_side(hi)}"
 
 
