@@ -85,6 +85,7 @@ def test_logging_with_htmx_returns_the_status_fragment(client: TestClient, csrf:
     )
     assert response.status_code == 200
     assert "<html" not in response.text and "Logged 5 twitches in the eyelid" in response.text
+    assert 'id="todays-log"' in response.text and 'hx-swap-oob="true"' in response.text
 
 
 def test_logging_bad_input_keeps_it_and_names_the_field(

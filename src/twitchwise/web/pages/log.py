@@ -123,7 +123,11 @@ async def log_twitch(request: Request, diary: Diary = Depends(get_diary)) -> Res
             **_map_context(diary, site),
         )
     if is_htmx(request):
-        return render(request, "partials/log_status.html", None, twitch=twitch, errors={})
+        today = date.today()
+        todays = diary.list_twitches(today, today)[::-1]
+        return render(
+            request, "partials/log_status.html", None, twitch=twitch, errors={}, todays=todays
+        )
     return redirect(f"/log?logged={twitch.id}")
 
 
