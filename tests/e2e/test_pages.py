@@ -13,7 +13,19 @@ from playwright.sync_api import Page, expect
 from .conftest import LiveServer, assert_accessible
 
 # Every page a person can reach from the navigation and the footer.
-PAGES = ["/", "/log", "/checkin", "/diary", "/about", "/docs", "/docs/interactive"]
+PAGES = [
+    "/",
+    "/log",
+    "/checkin",
+    "/diary",
+    "/assess",
+    "/insights",
+    "/experiment",
+    "/import",
+    "/about",
+    "/docs",
+    "/docs/interactive",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -78,3 +90,52 @@ def test_every_page_linked_from_the_app_is_served_and_accessible(
             queue.append(href)
     assert {"/", "/log", "/checkin", "/diary"} <= seen
     assert not failures, "\n".join(failures)
+
+
+def test_pages_in_their_other_states_pass_axe(axe_page: Page) -> None:
+    """Forms showing errors, confirm steps, every kind of question and the results."""
+    page = axe_page
+    page.goto("/log?site=left_thigh")
+    assert_accessible(page)
+    page.get_by_role("button", name="Log left thigh").click()
+    expect(page.get_by_role("status")).to_contain_text("Logged")
+    assert_accessible(page)
+
+    page.goto("/checkin")
+    page.get_by_label("Hours slept last night", exact=True).fill("30")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/diary")
+    page.get_by_role("link", name=re.compile(r"^Edit the")).first.click()
+    assert_accessible(page)
+
+    page.goto("/assess")
+    page.get_by_role("button", name=re.compile(r"^Start")).last.click()
+    kinds_seen = set()
+    for _ in range(40):
+        if page.get_by_role("heading", level=1).inner_text() == "Your result":
+            break
+        kind = (
+            "radio" if page.get_by_role("radio").count()
+            else "checkbox" if page.get_by_role("checkbox").count()
+            else "spinbutton" if page.get_by_role("spinbutton").count()
+            else "textbox"
+        )  # fmt: skip
+        if kind not in kinds_seen:
+            kinds_seen.add(kind)
+            assert_accessible(page)
+            page.get_by_role("button", name="Continue").click()  # unanswered: the error state
+            assert_accessible(page)
+        no = page.get_by_role("radio", name="No", exact=True)
+        if kind == "radio":
+            (no if no.count() else page.get_by_role("radio").first).check()
+        elif kind == "checkbox":
+            page.get_by_role("checkbox").last.check()  # "None of these", or the last site
+        else:
+            page.get_by_role(kind).fill("1" if kind == "spinbutton" else "none")
+        page.get_by_role("button", name="Continue").click()
+    assert kinds_seen == {"radio", "checkbox", "spinbutton", "textbox"}
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
+    assert_accessible(page)
