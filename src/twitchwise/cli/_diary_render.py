@@ -62,7 +62,9 @@ def render_overview(
         counts[t.day] += t.count
     tracked = {c.day for c in checkins}
     total, logged = sum(counts.values()), len([d for d in days if counts[d]])
-    console.print(f"[bold]Your diary, {start:%d %b} – {today:%d %b %Y}[/] ({weeks} weeks)")
+    console.print(
+        f"[bold]Your diary, {start:%d %b} – {today:%d %b %Y}[/] ({weeks} week{'s' * (weeks != 1)})"
+    )
     if not twitches and not checkins:
         console.print("Nothing logged yet. Log a twitch: [cyan]twitchwise log left_thigh[/]")
         return

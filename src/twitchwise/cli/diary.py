@@ -95,6 +95,20 @@ _FORM: tuple[tuple[str, str], ...] = (
 )
 
 
+_LABELS = {
+    "sleep_hours": "sleep (h)",
+    "caffeine_mg": "caffeine (mg)",
+    "alcohol_drinks": "alcohol (drinks)",
+    "water_litres": "fluids (L)",
+    "stress_level": "stress",
+    "exercise_minutes": "exercise (min)",
+    "hard_exercise": "hard exercise",
+    "symptoms": "symptoms",
+    "medications": "medications",
+    "notes": "notes",
+}
+
+
 def _caffeine(raw: str) -> float:
     """mg from '250', '250 mg' or drinks ('2 coffees, 1 cola'), telling the person the sum."""
     text = raw.strip().lower().removesuffix("mg").strip()
@@ -146,7 +160,8 @@ def _interactive(existing: CheckIn | None, day: date) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, question in _FORM:
         while True:
-            raw = Prompt.ask(question, default=_current(existing, name) or "", show_default=True)
+            current = _current(existing, name)
+            raw = Prompt.ask(question, default=current or "", show_default=current is not None)
             if not raw.strip():
                 break
             try:
@@ -218,7 +233,7 @@ def checkin(
                     "checkin: no answers (input ended); give values as flags, e.g. --sleep-hours 7"
                 )
         saved = _guard(lambda: diary.save_checkin(the_day, **values))
-    filled = [name for name, _ in _FORM if _current(saved, name) is not None]
+    filled = [f"{_LABELS[name]} {value}" for name in _LABELS if (value := _current(saved, name))]
     console.print(
         f"Saved the check-in for {saved.day}: {', '.join(filled) or 'no values (a tracked day)'}."
     )
