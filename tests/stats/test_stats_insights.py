@@ -225,3 +225,14 @@ def test_arbitrary_frames_with_gaps_and_nans_never_crash(frame: pd.DataFrame, st
                 or "could not" in f.sentence
                 or "same on all" in (f.sentence)
             )
+
+
+def test_a_diary_without_twitches_says_there_is_nothing_to_compare() -> None:
+    frame = simulate_diary(60, 1)
+    frame["episodes"] = 0
+    frame["twitches"] = 0
+    report = factor_insights(frame)
+    assert all(f.rate_ratio is None and not f.significant for f in report.factors)
+    sleep = next(f for f in report.factors if f.factor == "sleep_hours" and f.lag_days == 0)
+    assert sleep.sentence.startswith("No twitch episodes were logged on the ")
+    assert "nothing to compare yet" in sleep.sentence

@@ -39,6 +39,7 @@ Outcome = Literal["episodes", "twitches"]
 Status = Literal["estimated", "not_enough_data", "not_enough_variation", "unreliable"]
 
 _OUTCOME_NOUN = {"episodes": "twitch episodes", "twitches": "twitches"}
+_NO_TWITCHES = "no twitches"
 
 
 class FactorInsight(BaseModel):
@@ -343,7 +344,8 @@ def _factor_insights(frame: pd.DataFrame, outcome: Outcome, lags: Sequence[int])
             rr, lo, hi, p = fit.estimate(1)
             if not fit.converged or not all(math.isfinite(v) for v in (rr, lo, hi, p)):
                 bad = _Check(False, "unreliable", int(y.size), chk.varied, None)
-                results.append((col.spec, lag, bad, None, fit.problem))
+                why = _NO_TWITCHES if float(y.sum()) == 0.0 else fit.problem
+                results.append((col.spec, lag, bad, None, why))
                 continue
             adjusted = tuple(
                 a.spec.column if a is not col else f"{a.spec.column} (same day)" for a in adjusters
@@ -361,7 +363,12 @@ def _factor_insights(frame: pd.DataFrame, outcome: Outcome, lags: Sequence[int])
     insights: list[FactorInsight] = []
     for spec, lag, chk, found, problem in results:
         if found is None:
-            if chk.status == "unreliable":
+            if problem == _NO_TWITCHES:
+                sentence = (
+                    f"No {_OUTCOME_NOUN[outcome]} were logged on the {chk.n} days with "
+                    f"{spec.label}{_lag_words(lag)} recorded, so there is nothing to compare yet."
+                )
+            elif chk.status == "unreliable":
                 sentence = (
                     f"{spec.label.capitalize()}{_lag_words(lag)} could not be estimated reliably "
                     f"from {chk.n} days yet ({problem or 'the model did not settle'}); more "
