@@ -6,9 +6,10 @@ written. A value typed in a check-in always beats a value imported from another 
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -73,6 +74,9 @@ class Diary:
         self.engine = engine
         self.url = url
         self._writer = engine.execution_options(**{WRITE: True})
+        shared = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+        # An in-memory diary is one connection: threads (a web app's) take turns on it.
+        self._turn: AbstractContextManager[Any] = threading.RLock() if shared else nullcontext()
 
     @classmethod
     def open(cls, url: str | None = None) -> Self:
@@ -104,7 +108,7 @@ class Diary:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with _database_errors(), Session(self.engine) as session, session.begin():
+        with self._turn, _database_errors(), Session(self.engine) as session, session.begin():
             yield session
 
     @contextmanager
@@ -112,6 +116,7 @@ class Diary:
         """One write transaction at a time per diary (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
         advisory lock), so concurrent upserts and re-imports cannot race into doubles."""
         with (
+            self._turn,
             _database_errors(),
             Session(self._writer, expire_on_commit=False) as session,
             session.begin(),
