@@ -117,3 +117,19 @@ def test_scaling_counts_keeps_the_direction(scale: int) -> None:
     y = _nb(rng, mu)
     res = count_trend(_series(y * scale))
     assert res.direction == "worsening"
+
+
+def test_runaway_and_rank_deficient_fits_are_flagged_not_trusted() -> None:
+    from twitchwise.stats._fit import fit_counts
+
+    x = np.column_stack([np.ones(40), np.r_[np.zeros(20), np.ones(20)]])
+    separated = fit_counts(np.r_[np.zeros(39), 1e6], x)
+    assert not separated.converged and separated.problem
+    split = fit_counts(np.r_[np.zeros(20), np.full(20, 50.0)], x)
+    assert not split.converged and split.problem
+    singular = fit_counts(np.arange(40.0), np.column_stack([np.ones(40), np.ones(40)]))
+    assert not singular.converged and "rank" in (singular.problem or "")
+    fine = fit_counts(np.r_[np.full(20, 3.0), np.full(20, 6.0)] + np.arange(40) % 3, x)
+    assert fine.converged and fine.problem is None
+    rr, lo, hi, _ = fine.estimate(1)
+    assert lo < rr < hi and 1.5 < rr < 2.5

@@ -58,6 +58,10 @@ class CountFit:
         )
 
 
+MAX_ABS_LOG_RATIO = 15.0
+"""A log rate ratio beyond this (a factor of over three million) means the fit ran away."""
+
+
 def one_blas_thread() -> AbstractContextManager[object]:
     """Many small fits: multithreaded BLAS only adds contention (10x slower on a busy 2-core
     machine), so the public functions run their fits with one BLAS thread."""
@@ -126,9 +130,12 @@ def fit_counts(
             )
     for w in caught:
         name = type(w.message).__name__ if isinstance(w.message, Warning) else "Warning"
-        if "Convergence" in name or "PerfectSeparation" in name:
+        if any(kind in name for kind in ("Convergence", "PerfectSeparation", "Singular")):
             converged = False
         problem = problem or f"{name}: {w.message}"
+    if converged and np.any(np.abs(params[1:]) > MAX_ABS_LOG_RATIO):
+        converged = False
+        problem = "the estimate is unstable (a factor almost perfectly splits the days)"
     if not converged:
         problem = problem or "the model did not converge"
     finite = np.all(np.isfinite(params)) and np.all(np.isfinite(np.diag(cov)))
