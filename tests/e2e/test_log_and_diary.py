@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.error
 import urllib.request
 from datetime import date, datetime
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import LiveServer
@@ -80,32 +82,39 @@ def test_without_javascript_the_body_map_logs_after_a_confirm_step(
     expect(today.get_by_role("row").filter(has_text="left thigh")).to_have_count(before + 1)
 
 
+@pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
 def test_a_twitch_can_be_edited_and_deleted_from_the_diary(
-    page: Page, live_server: LiveServer
+    js: bool, page: Page, nojs_page: Page, live_server: LiveServer
 ) -> None:
+    page = page if js else nojs_page
+    marker = f"e2e edit me {'js' if js else 'nojs'}"
     now = datetime.now().replace(second=0, microsecond=0)
     created = post_json(
         live_server,
         "/api/v1/twitches",
-        {"site": "right_calf", "count": 2, "note": "e2e edit me", "time": now.isoformat()},
+        {"site": "right_calf", "count": 2, "note": marker, "time": now.isoformat()},
     )
     page.goto("/diary")
-    row = page.get_by_role("row").filter(has_text="e2e edit me")
+    row = page.get_by_role("row").filter(has_text=marker)
     row.get_by_role("link", name=re.compile(r"^Edit")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit twitch")
     page.get_by_label("How many twitches", exact=True).fill("7")
-    page.get_by_label("Note", exact=True).fill("e2e edited")
+    page.get_by_label("Note", exact=True).fill(f"{marker}, edited")
     page.get_by_role("button", name="Save changes").click()
 
     stored = live_server.get_json(f"/api/v1/twitches/{created['id']}")
     assert isinstance(stored, dict)
-    assert (stored["count"], stored["note"], stored["site"]) == (7, "e2e edited", "right_calf")
+    assert (stored["count"], stored["note"], stored["site"]) == (
+        7,
+        f"{marker}, edited",
+        "right_calf",
+    )
 
     page.goto("/diary")
-    row = page.get_by_role("row").filter(has_text="e2e edited")
+    row = page.get_by_role("row").filter(has_text=f"{marker}, edited")
     expect(row.get_by_role("cell").nth(2)).to_have_text("7")
     row.get_by_role("button", name=re.compile(r"^Delete")).click()
-    expect(page.get_by_role("row").filter(has_text="e2e edited")).to_have_count(0)
+    expect(page.get_by_role("row").filter(has_text=f"{marker}, edited")).to_have_count(0)
     try:
         live_server.get_json(f"/api/v1/twitches/{created['id']}")
     except urllib.error.HTTPError as err:
