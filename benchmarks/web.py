@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"twitchwise web benchmark: uvicorn, 1 worker, 127.0.0.1; {args.concurrency} concurrent "
         f"clients, {merged['health'].requests} requests per endpoint; {len(cases)} vignette cases; "
-        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} (client and server share them)"
     )
     print()
     print(merged["health"].line())
