@@ -6,9 +6,10 @@ window.addEventListener("DOMContentLoaded", function () {
   window.SwaggerUIBundle({
     url: node.getAttribute("data-url"),
     domNode: node,
-    deepLinking: true,
+    deepLinking: false,
     validatorUrl: null,
     tryItOutEnabled: false,
     syntaxHighlight: false,
+    defaultModelsExpandDepth: -1,
   });
 });
