@@ -30,6 +30,7 @@ _FOLDER = Path(tempfile.mkdtemp(prefix="twitchwise-schemathesis-"))
 atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)
 
 APP = create_app(Settings(db=f"sqlite:///{_FOLDER / 'diary.db'}"), secret_dir=_FOLDER)
+atexit.register(APP.state.diary.close)  # runs before the folder is removed (atexit is LIFO)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(path_regex=r"^/api/v1/")
 
 CONFORMANCE = [
