@@ -343,8 +343,9 @@ def _factor_insights(frame: pd.DataFrame, outcome: Outcome, lags: Sequence[int])
             fit = fit_counts(y, x, alpha=alpha)
             rr, lo, hi, p = fit.estimate(1)
             if not fit.converged or not all(math.isfinite(v) for v in (rr, lo, hi, p)):
-                bad = _Check(False, "unreliable", int(y.size), chk.varied, None)
                 why = _NO_TWITCHES if float(y.sum()) == 0.0 else fit.problem
+                status: Status = "not_enough_data" if why == _NO_TWITCHES else "unreliable"
+                bad = _Check(False, status, int(y.size), chk.varied, None)
                 results.append((col.spec, lag, bad, None, why))
                 continue
             adjusted = tuple(
