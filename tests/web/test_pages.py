@@ -217,3 +217,24 @@ def test_delete_never_redirects_off_site(client: TestClient, diary: Diary, csrf:
         follow_redirects=False,
     )
     assert response.headers["location"].startswith("/diary")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/log?logged=99999999999999999999999",
+        "/log?logged=-1",
+        "/log?site=<script>",
+        "/diary?weeks=abc",
+        "/diary?weeks=100000",
+        "/checkin?date=2026-02-30",
+        "/experiment?id=99999999999999999999",
+        "/assess/result/0",
+        "/diary/twitches/99999999999999999999/edit",
+        "/import/jobs/../../etc",
+    ],
+)
+def test_odd_page_requests_are_never_server_errors(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code < 500
+    assert "<script>" not in response.text.split("</header>", 1)[-1]

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from twitchwise.diary import Diary, DiaryError, Twitch
@@ -66,7 +66,7 @@ def _map_context(diary: Diary, selected: str | None) -> dict[str, Any]:
 def log_page(
     request: Request,
     site: str | None = None,
-    logged: int | None = None,
+    logged: int | None = Query(None, ge=1, le=2_147_483_647),
     diary: Diary = Depends(get_diary),
 ) -> HTMLResponse:
     just_logged = _find(diary, logged)
