@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
 from .conftest import LiveServer
+from .test_log_and_diary import post_json
 
 Answer = str | Sequence[str]
 
@@ -185,3 +187,23 @@ def test_the_whole_assessment_works_without_javascript(
     start(nojs_page)
     run_interview(nojs_page, SELF_CARE)
     assert banner(nojs_page)[0] == "Self-care"
+
+
+def test_starting_from_the_diary_skips_what_it_knows_but_not_the_emergency_questions(
+    page: Page, live_server: LiveServer
+) -> None:
+    today = date.today()
+    for back in range(6):
+        when = datetime.combine(today - timedelta(days=back), datetime.min.time()).replace(hour=9)
+        post_json(live_server, "/api/v1/twitches", {"site": "left_thigh", "time": when.isoformat()})
+    page.goto("/assess")
+    from_diary = page.get_by_role("region", name="Start from your diary")
+    expect(from_diary.get_by_role("listitem").first).to_be_visible()
+    from_diary.get_by_role("button", name="Start, using my diary").click()
+
+    asked = run_interview(page, SELF_CARE)
+    for fragment, _ in SELF_CARE[:4]:
+        assert any(fragment in q for q in asked[:4]), f"emergency question {fragment!r} not first"
+    assert not any("Where do you feel" in q for q in asked), "the diary knows the sites"
+    told = page.get_by_role("region", name="What you told us")
+    expect(told).to_contain_text("left thigh")
