@@ -14,7 +14,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -365,32 +365,41 @@ class Diary:
             *_between(TwitchRow.local_day, min(days), max(days))
         )
         stored = Counter(tuple(row) for row in session.execute(query))
-        added = 0
+        now, new = utc_now(), []
         for column in columns:
             key = tuple(column[k] for k in _TWITCH_KEY)
             if stored[key] > 0:
                 stored[key] -= 1
-                continue
-            session.add(TwitchRow(**column, created_at=utc_now()))
-            added += 1
-        return {"added": added, "unchanged": len(columns) - added}
+            else:
+                new.append({**column, "created_at": now})
+        if new:
+            session.execute(insert(TwitchRow), new)
+        return {"added": len(new), "unchanged": len(columns) - len(new)}
 
     @staticmethod
     def _import_checkins(session: Session, checkins: Sequence[Mapping[str, Any]]) -> dict[str, int]:
         counts = {"added": 0, "updated": 0, "unchanged": 0}
+        if not checkins:
+            return counts
+        days = [values["day"] for values in checkins]
+        query = select(CheckInRow).where(*_between(CheckInRow.day, min(days), max(days)))
+        existing = {row.day: row for row in session.scalars(query)}
+        now, added = utc_now(), []
         for values in checkins:
             new = checkin_columns({**_empty_checkin(), **values})
-            row = session.get(CheckInRow, new["day"])
+            row = existing.get(new["day"])
             if row is None:
-                session.add(CheckInRow(**new, updated_at=utc_now()))
-                counts["added"] += 1
+                added.append({**new, "updated_at": now})
             elif any(getattr(row, k) != v for k, v in new.items()):
                 for name, value in new.items():
                     setattr(row, name, value)
-                row.updated_at = utc_now()
+                row.updated_at = now
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
+        if added:
+            session.execute(insert(CheckInRow), added)
+        counts["added"] = len(added)
         return counts
 
     # -- what statistics and the assessment read ------------------------------------------
