@@ -31,6 +31,7 @@ from playwright.sync_api import (
     Playwright,
     Request,
     Response,
+    expect,
     sync_playwright,
 )
 
@@ -50,6 +51,7 @@ AXE_JS = REPO / "web-assets" / "node_modules" / "axe-core" / "axe.min.js"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 # A failing browser step should fail the test in seconds, not hang CI for the pytest timeout.
 STEP_TIMEOUT_MS = 10_000
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
