@@ -45,7 +45,7 @@ def _trie(words: Iterable[bytes]) -> bytes:
 _READ = rb'"([^"&<\t\n\r]*)"'
 _SKIP = rb'"[^"]*"'
 _USED = re.compile(
-    rb'<Record(?:\s+type="(' + _trie(t.encode() for t in USED_TYPES) + rb')"(?:'
+    rb'<(?:Record(?:\s+type="(' + _trie(t.encode() for t in USED_TYPES) + rb')"(?:'
     # 1. the layout iPhones write, fields captured one by one
     rb" sourceName=" + _READ + rb"(?: sourceVersion=" + _SKIP + rb")?(?: device=" + _SKIP + rb")?"
     rb"(?: unit=" + _READ + rb")?(?: creationDate=" + _SKIP + rb")?"
@@ -60,10 +60,13 @@ _USED = re.compile(
     # 2. any other attribute layout: the whole attribute text
     rb"|([^>]*/)>|([^>]*)>(.*?)</Record\s*>)"
     # 3. a record whose first attribute is not its type
-    rb"|(?!\s+type=))",
+    rb"|(?!\s+type=))"
+    # 4. markup that needs a closer look, found in the same pass
+    rb"|(Correlation\b|Workout\b|[!?]))",
     re.DOTALL,
 )
-"""Used records (strict layout or not), and records the scanner cannot classify."""
+"""One row per used record (strict layout or not), per record the scanner cannot classify,
+and per Correlation, Workout, comment, CDATA or processing instruction."""
 _WORKOUT = re.compile(rb"<Workout\b([^>]*)>")
 _ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
 _TZ = re.compile(rb'<MetadataEntry\s+key="HKTimeZone"\s+value="([^"]*)"')
@@ -81,30 +84,67 @@ _TYPE_AT = len(b'<Record type="')
 
 
 def scan(export: ExportFile, chunks: Iterable[bytes], builder: DayBuilder) -> None:
-    """Feed every top-level Record of a used type, and every Workout, to `builder`."""
+    """Feed every top-level Record of a used type, and every Workout, to `builder`.
+
+    Each chunk is cut after its last complete top-level element; the unfinished one is carried
+    over and completed with the start of the next chunk, so chunks are never copied whole.
+    """
     tail = b""
     for chunk in chunks:
-        buf = tail + chunk if tail else chunk
-        cut = _boundary(buf)
-        _block(export, buf, cut, builder)
-        tail = buf[cut:]
+        start = 0
+        if tail:
+            head = _first_start(chunk, tail.startswith(b"<Correlation"))
+            if head < 0:
+                tail += chunk
+                continue
+            joined = tail + chunk[:head]
+            _block(export, joined, 0, len(joined), builder)
+            start = head
+        cut = _boundary(chunk, start)
+        _block(export, chunk, start, cut, builder)
+        tail = chunk[cut:]
     if tail:
-        _block(export, tail, len(tail), builder)
+        _block(export, tail, 0, len(tail), builder)
 
 
-def _boundary(buf: bytes) -> int:
-    """A cut point before the last top-level element start, outside any Correlation."""
+def _first_start(chunk: bytes, in_correlation: bool) -> int:
+    """The first top-level element start in `chunk` (after the close of an open Correlation)."""
+    low = 0
+    if in_correlation:
+        low = chunk.find(b"</Correlation")
+        if low < 0:
+            return -1
+    first = -1
+    for tag in _TOP_LEVEL:
+        pos = _find_tag(chunk, tag, low, first if first >= 0 else len(chunk))
+        if pos >= 0:
+            first = pos
+    return first
+
+
+def _find_tag(buf: bytes, tag: bytes, low: int, high: int) -> int:
+    """First start of element `tag` in buf[low:high] (``<Workout`` is not ``<WorkoutRoute``)."""
+    while (pos := buf.find(tag, low, high)) >= 0:
+        if buf[pos + len(tag) : pos + len(tag) + 1] in _NAME_END:
+            return pos
+        low = pos + 1
+    return -1
+
+
+def _boundary(buf: bytes, start: int) -> int:
+    """A cut point at or after `start`, before the last top-level element start and outside
+    any Correlation; `start` when there is none."""
     window = 1 << 20
     while True:
-        low = max(0, len(buf) - window)
+        low = max(start, len(buf) - window)
         cut = max(_rfind_tag(buf, tag, low) for tag in _TOP_LEVEL)
-        if cut >= 0 or low == 0:
+        if cut >= 0 or low == start:
             break
         window *= 4
-    if cut <= 0:
-        return 0
-    open_corr = buf.rfind(b"<Correlation", 0, cut + 1)
-    if open_corr >= 0 and open_corr > buf.rfind(b"</Correlation", 0, cut):
+    if cut <= start:
+        return start
+    open_corr = buf.rfind(b"<Correlation", start, cut + 1)
+    if open_corr >= 0 and open_corr > buf.rfind(b"</Correlation", start, cut):
         cut = open_corr
     return cut
 
@@ -119,30 +159,38 @@ def _rfind_tag(buf: bytes, tag: bytes, low: int) -> int:
     return -1
 
 
-def _block(export: ExportFile, buf: bytes, end: int, builder: DayBuilder) -> None:
-    if end <= 0:
+def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBuilder) -> None:
+    """Read the complete top-level elements in buf[start:end]."""
+    if end <= start:
         return
-    if (buf.find(b"!", 0, end) >= 0 and buf.find(b"<!", 0, end) >= 0) or (
-        buf.find(b"?", 0, end) >= 0 and buf.find(b"<?", 0, end) >= 0
-    ):
-        raise Unsupported("markup declarations, comments or processing instructions in the body")
-    if buf.find(b"<Correlation", 0, end) >= 0:
-        buf = _CORRELATION.sub(b"", buf[:end])
-        end = len(buf)
-    _note_types(buf, end, builder)
-    rows = _USED.findall(buf, 0, end)
-    for (kind, source, unit, day, content), run in groupby(rows, _RUN):
-        if not kind:
+    runs = [(key, list(rows)) for key, rows in groupby(_USED.findall(buf, start, end), _RUN)]
+    workouts = False
+    if not all(key[0] for key, _ in runs):
+        found = {row[_SPECIAL] for key, rows in runs if not key[0] for row in rows}
+        if b"" in found:
             raise Unsupported("a Record whose first attribute is not type")
-        if source and not content and kind in _QUANTITY_BYTES:
-            group = list(run)
-            if builder.quantity_run(kind, source, unit, day, [row[_VALUE] for row in group]):
-                continue
-            run = iter(group)
-        for row in run:
+        if b"!" in found or b"?" in found:
+            raise Unsupported("comments, CDATA or processing instructions in the body")
+        if b"Correlation" in found:
+            cleaned = _CORRELATION.sub(b"", buf[start:end])
+            _block(export, cleaned, 0, len(cleaned), builder)
+            return
+        workouts = b"Workout" in found
+    _note_types(buf, start, end, builder)
+    for (kind, source, unit, day, content), rows in runs:
+        if not kind:
+            continue
+        if (
+            source
+            and not content
+            and kind in _QUANTITY_BYTES
+            and builder.quantity_run(kind, source, unit, day, [row[_VALUE] for row in rows])
+        ):
+            continue
+        for row in rows:
             _row(export, row, builder)
-    if buf.find(b"<Workout", 0, end) >= 0:
-        for m in _WORKOUT.finditer(buf, 0, end):
+    if workouts:
+        for m in _WORKOUT.finditer(buf, start, end):
             raw = m.group(1)
             tz = None
             if not raw.endswith(b"/"):
@@ -156,10 +204,11 @@ _RUN = itemgetter(0, 1, 2, 3, 7)
 iPhones write records grouped by type and sorted by time, so a run is typically a day of one
 type from one device, and `DayBuilder.quantity_run` adds it up in C-level loops."""
 _VALUE = 6
+_SPECIAL = 11
 
 
 def _row(export: ExportFile, row: tuple[bytes, ...], builder: DayBuilder) -> None:
-    kind, source, unit, day, rest, stop, value, content, closed, opened, inner = row
+    kind, source, unit, day, rest, stop, value, content, closed, opened, inner, _ = row
     if source:
         tz = _inner_time_zone(content) if content else None
         if tz is None and kind in _QUANTITY_BYTES:
@@ -228,16 +277,16 @@ def _entity(m: re.Match[str]) -> str:
     return _NAMED[ref]
 
 
-def _note_types(buf: bytes, end: int, builder: DayBuilder) -> None:
+def _note_types(buf: bytes, start: int, end: int, builder: DayBuilder) -> None:
     """Record the types present, cheaply: iPhones write records grouped by type, so jump from
     each type's first record in the block to its last."""
     seen = builder.skipped_types
-    pos = 0
-    while (start := buf.find(b'<Record type="', pos, end)) >= 0:
-        name_end = buf.find(b'"', start + _TYPE_AT, end)
+    pos = start
+    while (found := buf.find(b'<Record type="', pos, end)) >= 0:
+        name_end = buf.find(b'"', found + _TYPE_AT, end)
         if name_end < 0:
             return
-        name = buf[start + _TYPE_AT : name_end]
+        name = buf[found + _TYPE_AT : name_end]
         seen.add(name.decode(errors="replace"))
-        last = buf.rfind(b'<Record type="' + name + b'"', start, end)
-        pos = max(last, start) + _TYPE_AT
+        last = buf.rfind(b'<Record type="' + name + b'"', found, end)
+        pos = max(last, found) + _TYPE_AT

@@ -12,12 +12,16 @@ import json
 import subprocess
 import sys
 import threading
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
-from ._source import AppleHealthError, ExportFile, damaged
+from .._base import Progress
+from ._source import CHUNK, AppleHealthError, ExportFile, damaged
 
 
 class _Discard:
@@ -54,6 +58,46 @@ class Checker:
             self.feed(chunk)
             yield chunk
         self.close()
+
+
+class _Counting:
+    """A file-like view of the body for libxml2's pull parser, reporting progress."""
+
+    def __init__(self, fh: IO[bytes], done: int, total: int, progress: Progress | None) -> None:
+        self._fh, self._done, self._total, self._progress = fh, done, total, progress
+        self._next_report = done
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._fh.read(size)
+        self._done += len(block)
+        if self._progress is not None and (self._done >= self._next_report or not block):
+            self._progress(self._done, self._total)
+            self._next_report = self._done + REPORT_EVERY
+        return block
+
+
+REPORT_EVERY = 8 << 20
+
+
+def check_whole(export: ExportFile, progress: Progress | None = None) -> None:
+    """Check the whole body, reading it itself: libxml2 pulls, which is faster than pushing
+    chunks to it (the push parser looks ahead for complete tags)."""
+    parser = etree.XMLParser(
+        target=_Discard(), huge_tree=True, resolve_entities=False, no_network=True
+    )
+    with export.open() as fh:
+        skip = export.body_offset
+        while skip:
+            got = len(fh.read(min(skip, CHUNK)))
+            if not got:
+                raise damaged(export, "it ends inside its header")
+            skip -= got
+        try:
+            etree.parse(_Counting(fh, export.body_offset, export.size, progress), parser)
+        except etree.XMLSyntaxError as exc:
+            raise damaged(export, describe(exc, export)) from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise damaged(export, f"the zip is corrupt or truncated ({exc})") from exc
 
 
 def describe(exc: etree.XMLSyntaxError, export: ExportFile) -> str:
@@ -147,8 +191,7 @@ def _main(spec: str) -> int:
         print(f"progress {done}", flush=True)
 
     try:
-        for _ in Checker(export).tee(export.chunks(progress)):
-            pass
+        check_whole(export, progress)
     except AppleHealthError as exc:
         print("error " + json.dumps(str(exc)), flush=True)
         return 1
