@@ -161,9 +161,10 @@ def main() -> None:
     parser.add_argument("--no-diary", action="store_true", help="skip the SQLite end-to-end run")
     args = parser.parse_args()
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"insights benchmark: Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, median (best) of {args.repeat} runs"
+        f"insights benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs "
+        f"(load average {load}), median (best) of {args.repeat} runs"
     )
     checkins, episodes = make_data()
     t0 = time.perf_counter()
