@@ -84,6 +84,7 @@ def test_planning_an_experiment_and_ending_it(client: TestClient, diary: Diary, 
     [experiment] = diary.list_experiments()
     assert experiment.plan["factor"] == "sleep" and len(experiment.plan["phases"]) == 4
     page = client.get("/experiment").text
+    assert "Your experiment today" in client.get("/").text
     assert "More sleep (running)" in page and "Results so far" in page and "CENT 2015" in page
     assert "Plan a new experiment" not in page, "one experiment at a time"
     client.post(f"/experiment/{experiment.id}/end", data={"csrf_token": csrf("/experiment")})

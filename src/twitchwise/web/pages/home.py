@@ -7,8 +7,10 @@ from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
 
 from twitchwise.diary import Diary
+from twitchwise.stats import ExperimentPlan, ExperimentStatus, experiment_status
 
 from .._deps import get_diary
 from ._common import render
@@ -22,6 +24,7 @@ def home(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
     week = diary.list_twitches(today - timedelta(days=6), today)
     todays = [t for t in week if t.day == today]
     latest = diary.list_assessments(limit=1)
+    experiment = _experiment_today(diary, today)
     return render(
         request,
         "home.html",
@@ -34,4 +37,17 @@ def home(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
         week_days=len({t.day for t in week}),
         checkin=diary.get_checkin(today),
         latest=latest[0] if latest else None,
+        experiment=experiment,
     )
+
+
+def _experiment_today(diary: Diary, today: date) -> ExperimentStatus | None:
+    """Today's instruction of the running self-experiment, if there is one."""
+    active = diary.active_experiment()
+    if active is None:
+        return None
+    try:
+        plan = ExperimentPlan.model_validate(active[1])
+    except ValidationError:
+        return None
+    return experiment_status(plan, today)
