@@ -148,3 +148,23 @@ def test_importer_is_registered_and_detects_exports(tmp_path: Path) -> None:
     assert not importer.detect(other)
     assert detect_importer(DATA / "grll-apple-health-mcp-export.xml") is importer
     assert importer.read(DATA / "grll-apple-health-mcp-export.xml").summary.days == 4
+
+
+def test_import_into_writes_everything_or_nothing(tmp_path: Path) -> None:
+    from twitchwise.diary import Diary
+    from twitchwise.importers import import_into
+    from twitchwise.importers.apple_health import AppleHealthError
+
+    importer = get_importer("apple-health")
+    with Diary.memory() as diary:
+        result, stats = import_into(diary, importer, DATA / "grll-apple-health-mcp-export.xml")
+        assert stats.added == len(result.values) == 8
+        stored = diary.list_day_values(source="apple-health")
+        assert {(v.day, v.metric, v.value) for _src, v in stored} == set(result.values)
+        broken = tmp_path / "export.xml"
+        broken.write_bytes((DATA / "dogsheep-healthkit-to-sqlite-export.xml").read_bytes()[:-40])
+        with pytest.raises(AppleHealthError):
+            import_into(diary, importer, broken)
+        assert diary.list_day_values(source="apple-health") == stored
+        _, again = import_into(diary, importer, DATA / "grll-apple-health-mcp-export.xml")
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 8)
