@@ -7,18 +7,18 @@ written. A value typed in a check-in always beats a value imported from another 
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from ._bulk import between, empty_checkin, import_checkins, import_twitches, store_day_values
 from ._convert import (
     checkin_columns,
     to_assessment,
@@ -29,7 +29,6 @@ from ._convert import (
     utc_now,
 )
 from ._entries import (
-    DAY_COLUMNS,
     AssessmentRecord,
     CheckIn,
     DayValue,
@@ -45,26 +44,6 @@ from ._validate import check_checkin, check_day, check_day_value, check_twitch, 
 
 if TYPE_CHECKING:
     import pandas as pd
-
-_TWITCH_KEY = (
-    "at_utc",
-    "utc_offset_min",
-    "explicit_offset",
-    "site",
-    "intensity",
-    "count",
-    "duration_s",
-    "note",
-)
-
-
-def _between(column: Any, start: date | None, end: date | None) -> list[Any]:
-    conditions = []
-    if start is not None:
-        conditions.append(column >= start)
-    if end is not None:
-        conditions.append(column <= end)
-    return conditions
 
 
 class Diary:
@@ -169,7 +148,7 @@ class Diary:
 
     def list_twitches(self, start: date | None = None, end: date | None = None) -> list[Twitch]:
         """Episodes whose local day is within [start, end], oldest first."""
-        query = select(TwitchRow).where(*_between(TwitchRow.local_day, start, end))
+        query = select(TwitchRow).where(*between(TwitchRow.local_day, start, end))
         with self._read() as session:
             rows = session.scalars(query.order_by(TwitchRow.at_utc, TwitchRow.id))
             return [to_twitch(row) for row in rows]
@@ -214,7 +193,7 @@ class Diary:
     def _day_totals(start: date | None, end: date | None) -> Any:
         return (
             select(TwitchRow.local_day, func.sum(TwitchRow.count), func.count(TwitchRow.id))
-            .where(*_between(TwitchRow.local_day, start, end))
+            .where(*between(TwitchRow.local_day, start, end))
             .group_by(TwitchRow.local_day)
         )
 
@@ -235,7 +214,7 @@ class Diary:
                 row = CheckInRow(day=day, symptoms=[], medications=[])
                 session.add(row)
             if replace:
-                clean = {**_empty_checkin(), **clean}
+                clean = {**empty_checkin(), **clean}
             for name, value in checkin_columns(clean).items():
                 setattr(row, name, value)
             row.updated_at = utc_now()
@@ -248,7 +227,7 @@ class Diary:
             return to_checkin(row) if row else None
 
     def list_checkins(self, start: date | None = None, end: date | None = None) -> list[CheckIn]:
-        query = select(CheckInRow).where(*_between(CheckInRow.day, start, end))
+        query = select(CheckInRow).where(*between(CheckInRow.day, start, end))
         with self._read() as session:
             return [to_checkin(row) for row in session.scalars(query.order_by(CheckInRow.day))]
 
@@ -281,45 +260,16 @@ class Diary:
             else:
                 wanted[(item.day, item.metric)] = float(item.value)
         raise_if(problems)
-        return self._store_day_values(wanted, source)
-
-    def _store_day_values(self, wanted: dict[tuple[date, str], float], source: str) -> ImportStats:
-        stats = ImportStats()
         if not wanted:
-            return stats
-        days = [day for day, _ in wanted]
-        now = utc_now()
+            return ImportStats()
         with self._write() as session:
-            existing = {
-                (row.day, row.metric): row
-                for row in session.scalars(
-                    select(DayValueRow).where(
-                        DayValueRow.source == source,
-                        *_between(DayValueRow.day, min(days), max(days)),
-                    )
-                )
-            }
-            for (day, metric), value in wanted.items():
-                row = existing.get((day, metric))
-                if row is None:
-                    session.add(
-                        DayValueRow(
-                            day=day, metric=metric, source=source, value=value, imported_at=now
-                        )
-                    )
-                    stats.added += 1
-                elif row.value != value:
-                    row.value, row.imported_at = value, now
-                    stats.updated += 1
-                else:
-                    stats.unchanged += 1
-        return stats
+            return store_day_values(session, wanted, source)
 
     def list_day_values(
         self, start: date | None = None, end: date | None = None, source: str | None = None
     ) -> list[tuple[str, DayValue]]:
         """Imported values as (source, value), by day and metric."""
-        query = select(DayValueRow).where(*_between(DayValueRow.day, start, end))
+        query = select(DayValueRow).where(*between(DayValueRow.day, start, end))
         if source is not None:
             query = query.where(DayValueRow.source == source)
         order = (DayValueRow.day, DayValueRow.metric, DayValueRow.source)
@@ -345,8 +295,8 @@ class Diary:
         `checkins` are clean check-in columns plus `day`; each replaces that day's check-in.
         """
         with self._write() as session:
-            stats_t = self._import_twitches(session, twitches)
-            stats_d = self._import_checkins(session, checkins)
+            stats_t = import_twitches(session, twitches)
+            stats_d = import_checkins(session, checkins)
         total = ImportStats(
             added=stats_t["added"] + stats_d["added"],
             updated=stats_d["updated"],
@@ -354,53 +304,6 @@ class Diary:
             by_kind={"twitches": stats_t, "days": stats_d},
         )
         return total
-
-    @staticmethod
-    def _import_twitches(session: Session, twitches: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-        columns = [twitch_columns(dict(t)) for t in twitches]
-        if not columns:
-            return {"added": 0, "unchanged": 0}
-        days = [c["local_day"] for c in columns]
-        query = select(*(getattr(TwitchRow, k) for k in _TWITCH_KEY)).where(
-            *_between(TwitchRow.local_day, min(days), max(days))
-        )
-        stored = Counter(tuple(row) for row in session.execute(query))
-        now, new = utc_now(), []
-        for column in columns:
-            key = tuple(column[k] for k in _TWITCH_KEY)
-            if stored[key] > 0:
-                stored[key] -= 1
-            else:
-                new.append({**column, "created_at": now})
-        if new:
-            session.execute(insert(TwitchRow), new)
-        return {"added": len(new), "unchanged": len(columns) - len(new)}
-
-    @staticmethod
-    def _import_checkins(session: Session, checkins: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-        counts = {"added": 0, "updated": 0, "unchanged": 0}
-        if not checkins:
-            return counts
-        days = [values["day"] for values in checkins]
-        query = select(CheckInRow).where(*_between(CheckInRow.day, min(days), max(days)))
-        existing = {row.day: row for row in session.scalars(query)}
-        now, added = utc_now(), []
-        for values in checkins:
-            new = checkin_columns({**_empty_checkin(), **values})
-            row = existing.get(new["day"])
-            if row is None:
-                added.append({**new, "updated_at": now})
-            elif any(getattr(row, k) != v for k, v in new.items()):
-                for name, value in new.items():
-                    setattr(row, name, value)
-                row.updated_at = now
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
-        if added:
-            session.execute(insert(CheckInRow), added)
-        counts["added"] = len(added)
-        return counts
 
     # -- what statistics and the assessment read ------------------------------------------
 
@@ -412,13 +315,13 @@ class Diary:
             checkins = [
                 to_checkin(r)
                 for r in session.scalars(
-                    select(CheckInRow).where(*_between(CheckInRow.day, start, end))
+                    select(CheckInRow).where(*between(CheckInRow.day, start, end))
                 )
             ]
             totals = session.execute(self._day_totals(start, end)).all()
             imported = session.execute(
                 select(DayValueRow.day, DayValueRow.metric, DayValueRow.value)
-                .where(*_between(DayValueRow.day, start, end))
+                .where(*between(DayValueRow.day, start, end))
                 .order_by(DayValueRow.imported_at, DayValueRow.source)
             ).all()
         return _frame.build(
@@ -501,9 +404,3 @@ def _database_errors() -> Iterator[None]:
     except OperationalError as exc:
         reason = str(exc.orig).strip() if exc.orig is not None else str(exc)
         raise DiaryError("db", f"the database failed: {reason}") from exc
-
-
-def _empty_checkin() -> dict[str, Any]:
-    empty: dict[str, Any] = dict.fromkeys(DAY_COLUMNS)
-    empty["symptoms"], empty["medications"] = (), ()
-    return empty
