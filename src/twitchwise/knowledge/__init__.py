@@ -10,6 +10,7 @@ from ._load import KnowledgeBase, KnowledgeError, load_knowledge
 from ._models import (
     Cause,
     Condition,
+    ExperimentFactor,
     MedicationClass,
     Question,
     RedFlag,
@@ -20,6 +21,7 @@ from ._models import (
 __all__ = [
     "Cause",
     "Condition",
+    "ExperimentFactor",
     "KnowledgeBase",
     "KnowledgeError",
     "MedicationClass",

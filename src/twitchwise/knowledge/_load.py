@@ -14,6 +14,7 @@ from ._models import (
     Cause,
     Condition,
     Constant,
+    ExperimentFactor,
     MedicationClass,
     Question,
     RedFlag,
@@ -42,6 +43,7 @@ class KnowledgeBase(BaseModel):
     medications: tuple[MedicationClass, ...]
     constants: dict[str, Constant]
     questions: tuple[Question, ...]
+    experiments: tuple[ExperimentFactor, ...]
 
     def constant(self, key: str) -> float:
         return self.constants[key].value
@@ -85,6 +87,8 @@ def _cited(kb: KnowledgeBase) -> Iterable[tuple[str, str | None]]:
         yield f"medications.yaml:{med.id}", med.source
     for const in kb.constants.values():
         yield f"constants.yaml:{const.id}", const.source
+    for exp in kb.experiments:
+        yield f"experiments.yaml:{exp.key}", exp.source
 
 
 def _check(kb: KnowledgeBase) -> None:
@@ -115,6 +119,7 @@ def load_knowledge() -> KnowledgeBase:
         medications=tuple(_read("medications.yaml", MedicationClass)),
         constants=_by_id("constants.yaml", _read("constants.yaml", Constant)),
         questions=tuple(_read("questions.yaml", Question)),
+        experiments=tuple(_read("experiments.yaml", ExperimentFactor)),
     )
     _check(kb)
     return kb

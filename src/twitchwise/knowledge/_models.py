@@ -171,3 +171,17 @@ class Question(_Strict):
     optional: bool = False
     stop_if_yes: bool = False
     ask_if: Condition | None = None
+
+
+class ExperimentFactor(_Strict):
+    """A change people commonly test, with what to do in each condition and how to check it."""
+
+    key: str
+    column: str = Field(description="the diary column that shows whether the change was kept")
+    title: str
+    usual: str = Field(description="what to do in A phases")
+    change: str = Field(description="what to do in B phases")
+    target: Literal["at_most", "at_least"]
+    threshold: float
+    unit: str
+    source: str

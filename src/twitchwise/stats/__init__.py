@@ -6,11 +6,12 @@ into their inputs and the interfaces present their outputs.
 
 from __future__ import annotations
 
+from twitchwise.knowledge import ExperimentFactor
+
 from ._experiment import (
     EXPERIMENT_FACTORS,
     ChecklistItem,
     ExperimentError,
-    ExperimentFactor,
     ExperimentPlan,
     ExperimentReport,
     ExperimentStatus,

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from twitchwise.knowledge import ExperimentFactor, load_knowledge
+
 from ._fit import fit_counts, one_blas_thread
 from ._insights import Outcome, _as_day
 from ._text import interval_words, more_fewer
@@ -38,89 +40,8 @@ class ExperimentError(ValueError):
         self.message = message
 
 
-class ExperimentFactor(BaseModel):
-    """A change people commonly test, with what to do in each condition and how to check it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    key: str
-    column: str = Field(description="the diary column that shows whether the change was kept")
-    title: str
-    usual: str = Field(description="what to do in A phases")
-    change: str = Field(description="what to do in B phases")
-    target: Literal["at_most", "at_least"]
-    threshold: float
-    unit: str
-
-
-EXPERIMENT_FACTORS: dict[str, ExperimentFactor] = {
-    f.key: f
-    for f in (
-        ExperimentFactor(
-            key="caffeine",
-            column="caffeine_mg",
-            title="Cut caffeine",
-            usual="Have coffee, tea, cola and energy drinks as you usually do.",
-            change="Keep caffeine under 50 mg a day (about half a cup of coffee); check tea, "
-            "cola, energy drinks and pre-workout too.",
-            target="at_most",
-            threshold=50.0,
-            unit="mg",
-        ),
-        ExperimentFactor(
-            key="alcohol",
-            column="alcohol_drinks",
-            title="No alcohol",
-            usual="Drink alcohol as you usually do.",
-            change="No alcohol at all.",
-            target="at_most",
-            threshold=0.0,
-            unit="drinks",
-        ),
-        ExperimentFactor(
-            key="sleep",
-            column="sleep_hours",
-            title="More sleep",
-            usual="Sleep as you usually do.",
-            change="Give yourself time for at least 8 hours of sleep: same bedtime, no screens "
-            "in the last half hour.",
-            target="at_least",
-            threshold=7.5,
-            unit="hours",
-        ),
-        ExperimentFactor(
-            key="hard_exercise",
-            column="hard_exercise",
-            title="No hard exercise",
-            usual="Exercise as you usually do.",
-            change="Keep exercise easy and familiar: no hard, long or new workouts.",
-            target="at_most",
-            threshold=0.0,
-            unit="(1 = hard)",
-        ),
-        ExperimentFactor(
-            key="water",
-            column="water_litres",
-            title="More fluids",
-            usual="Drink as you usually do.",
-            change="Drink at least 2 litres of fluids a day, spread over the day.",
-            target="at_least",
-            threshold=2.0,
-            unit="litres",
-        ),
-        ExperimentFactor(
-            key="stress",
-            column="stress_level",
-            title="Daily wind-down",
-            usual="Go about your days as usual.",
-            change="Take 15 minutes every day for a calming routine (slow breathing, a walk, "
-            "stretching or meditation).",
-            target="at_most",
-            threshold=math.inf,
-            unit="points",
-        ),
-    )
-}
+EXPERIMENT_FACTORS: dict[str, ExperimentFactor] = {f.key: f for f in load_knowledge().experiments}
+"""The changes a self-experiment can test, from knowledge/experiments.yaml (each with a source)."""
 _ALIASES = {f.column: f.key for f in EXPERIMENT_FACTORS.values()}
 
 
