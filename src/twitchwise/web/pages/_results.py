@@ -24,7 +24,8 @@ def source_of(source_id: str) -> dict[str, str]:
     found = load_knowledge().sources.get(source_id)
     if found is None:
         return {"id": source_id, "title": source_id, "where": ""}
-    return {"id": source_id, "title": found.title, "where": found.where}
+    where = "" if found.where.startswith(("docs/", "src/")) else found.where  # a file of ours
+    return {"id": source_id, "title": found.title, "where": where}
 
 
 def _told(case: dict[str, Any]) -> list[tuple[str, str]]:
@@ -51,11 +52,14 @@ def _told(case: dict[str, Any]) -> list[tuple[str, str]]:
 def result_context(record: AssessmentRecord) -> dict[str, Any]:
     result = record.result
     details = result.get("red_flag_details", [])
-    emergency = [d for d in details if d.get("level") == "emergency"]
+    headline = result.get("headline", "")
+    now = [d.get("advice", "") for d in details if d.get("level") == "emergency"]
+    emergency = [a for a in dict.fromkeys(now) if a]
     return {
         "record": record,
         "result": result,
         "emergency_flags": emergency,
+        "show_headline": headline not in emergency,
         "flags": details,
         "contributors": result.get("contributors", []),
         "plan": result.get("plan", []),
