@@ -104,12 +104,8 @@ def _render_checkins(console: Console, checkins: Sequence[CheckIn]) -> None:
     table.add_column("date", no_wrap=True)
     for header in ("sleep", "caffeine", "alcohol", "fluids", "stress", "exercise", "hard"):
         table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("other", overflow="fold", min_width=12)
     for c in checkins:
         hard = "[dim]–[/]" if c.hard_exercise is None else ("yes" if c.hard_exercise else "no")
-        extra = "; ".join(
-            x for x in (", ".join(c.symptoms), ", ".join(c.medications), c.notes or "") if x
-        )
         table.add_row(
             c.day.isoformat(),
             number(c.sleep_hours, " h"),
@@ -119,9 +115,16 @@ def _render_checkins(console: Console, checkins: Sequence[CheckIn]) -> None:
             number(c.stress_level),
             number(c.exercise_minutes, " min"),
             hard,
-            extra,
         )
     console.print(table)
+    for c in checkins:
+        parts = [
+            f"symptoms: {', '.join(c.symptoms)}" if c.symptoms else "",
+            f"medications: {', '.join(c.medications)}" if c.medications else "",
+            f"notes: {c.notes}" if c.notes else "",
+        ]
+        if any(parts):
+            console.print(f"  {c.day}: " + "; ".join(p for p in parts if p), highlight=False)
 
 
 def render_twitches(console: Console, twitches: Sequence[Twitch]) -> None:

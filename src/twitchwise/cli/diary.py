@@ -21,7 +21,7 @@ from ._app import app, settings
 from ._diary_render import render_overview, render_twitches, twitch_line
 from ._errors import fail
 
-console = Console()
+console = Console(soft_wrap=True)  # messages are not hard-wrapped: paths and ids stay whole
 diary_app = typer.Typer(help="Show the diary; edit or delete entries.", no_args_is_help=False)
 app.add_typer(diary_app, name="diary")
 
