@@ -31,6 +31,21 @@ NUMBERS: dict[str, tuple[float, float]] = {
 }
 
 
+LABELS = {
+    "date": "Day",
+    "sleep_hours": "Hours slept",
+    "stress_level": "Stress",
+    "caffeine_mg": "Other caffeine",
+    "water_litres": "Fluids",
+    "alcohol_drinks": "Alcoholic drinks",
+    "exercise_minutes": "Exercise",
+    "hard_exercise": "Hard exercise",
+    "symptoms": "Symptoms",
+    "medications": "Medicines",
+    "notes": "Notes",
+}
+
+
 def _symptoms() -> list[tuple[str, str]]:
     kb = load_knowledge()
     return [(s, kb.symptoms[s].label) for s in SYMPTOM_IDS if s in kb.symptoms]
@@ -76,6 +91,7 @@ def _page(
         symptoms=_symptoms(),
         drinks=drinks(),
         saved=saved,
+        labels=LABELS | {f"drink_{d.id}": d.label for d in drinks()},
         flags=_flag_levels(saved.symptoms) if saved else {},
         recent=diary.list_checkins()[-7:][::-1],
     )
