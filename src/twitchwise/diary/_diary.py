@@ -322,7 +322,7 @@ class Diary:
             imported = session.execute(
                 select(DayValueRow.day, DayValueRow.metric, DayValueRow.value)
                 .where(*between(DayValueRow.day, start, end))
-                .order_by(DayValueRow.imported_at, DayValueRow.source)
+                .order_by(DayValueRow.imported_at, DayValueRow.id)
             ).all()
         return _frame.build(
             checkins,
