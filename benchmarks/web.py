@@ -68,8 +68,23 @@ def _free_port() -> int:
         return port
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server process has used: its cost, whatever else runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+    def cpu(self) -> float:
+        return server_cpu_seconds(self.pid)
+
+
 @contextmanager
-def running_server(folder: Path) -> Iterator[str]:
+def running_server(folder: Path) -> Iterator[Server]:
     """The real app under uvicorn (one worker, loopback only) against a fresh SQLite diary."""
     port = _free_port()
     env = {
@@ -93,7 +108,7 @@ def running_server(folder: Path) -> Iterator[str]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield url
+        yield Server(url, proc.pid)
     finally:
         proc.terminate()
         try:
@@ -137,10 +152,16 @@ class LoadResult:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    server_cpu_s: float
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request: what the request costs, independent of machine load."""
+        return 1000 * self.server_cpu_s / self.requests
 
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -149,20 +170,26 @@ class LoadResult:
     def line(self) -> str:
         return (
             f"{self.name:<24} {self.rate:>9.0f} req/s   p50 {self.percentile(0.5):7.2f} ms   "
-            f"p99 {self.percentile(0.99):7.2f} ms   ({self.requests} requests, "
-            f"{self.errors} errors, {self.seconds:.1f} s)"
+            f"p99 {self.percentile(0.99):7.2f} ms   server CPU {self.cpu_ms:5.2f} ms/request   "
+            f"({self.requests} requests, {self.errors} errors, {self.seconds:.1f} s)"
         )
 
 
 async def load(
-    url: str, name: str, method: str, path: str, bodies: list[Any] | None, total: int, workers: int
+    server: Server,
+    name: str,
+    method: str,
+    path: str,
+    bodies: list[Any] | None,
+    total: int,
+    workers: int,
 ) -> LoadResult:
     """`workers` clients each send requests back to back until `total` have been sent."""
     latencies: list[float] = []
     errors = 0
     counter = itertools.count()
     limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as client:
 
         async def worker() -> None:
             nonlocal errors
@@ -174,29 +201,30 @@ async def load(
                 latencies.append((time.perf_counter() - start) * 1000)
                 errors += resp.status_code != 200
 
-        started = time.perf_counter()
+        cpu_before, started = server.cpu(), time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(workers)))
-        seconds = time.perf_counter() - started
-    return LoadResult(name, total, errors, seconds, latencies)
+        seconds, cpu = time.perf_counter() - started, server.cpu() - cpu_before
+    return LoadResult(name, total, errors, seconds, latencies, cpu)
 
 
-def page_times(url: str, repeats: int) -> list[tuple[str, int, float, float]]:
-    """(path, status, median ms, p90 ms) for each page, one request at a time."""
+def page_times(server: Server, repeats: int) -> list[tuple[str, int, float, float, float]]:
+    """(path, status, median ms, p90 ms, server CPU ms) per page, one request at a time."""
     rows = []
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
         for path in PAGES:
             client.get(path)  # warm templates and caches once
             times = []
             status = 0
+            cpu_before = server.cpu()
             for _ in range(repeats):
                 start = time.perf_counter()
                 resp = client.get(path)
                 times.append((time.perf_counter() - start) * 1000)
                 status = resp.status_code
+            cpu_ms = 1000 * (server.cpu() - cpu_before) / repeats
             times.sort()
-            rows.append(
-                (path, status, statistics.median(times), times[int(0.9 * (len(times) - 1))])
-            )
+            p90 = times[int(0.9 * (len(times) - 1))]
+            rows.append((path, status, statistics.median(times), p90, cpu_ms))
     return rows
 
 
@@ -209,23 +237,24 @@ def main(argv: list[str] | None = None) -> int:
     cases = realistic_cases()
     with (
         tempfile.TemporaryDirectory(prefix="twitchwise-bench-") as tmp,
-        running_server(Path(tmp)) as url,
+        running_server(Path(tmp)) as server,
     ):
+        url = server.url
         seed_diary(url)
         # Warm both endpoints, then alternate so drift (CPU boost, GC) hits both alike.
-        asyncio.run(load(url, "warm", "GET", "/api/v1/health", None, 200, args.concurrency))
-        asyncio.run(load(url, "warm", "POST", "/api/v1/assess", cases, 200, args.concurrency))
+        asyncio.run(load(server, "warm", "GET", "/api/v1/health", None, 200, args.concurrency))
+        asyncio.run(load(server, "warm", "POST", "/api/v1/assess", cases, 200, args.concurrency))
         half = max(1, args.requests // 2)
         runs: dict[str, list[LoadResult]] = {"health": [], "assess": []}
         for _ in range(2):
             runs["health"].append(
                 asyncio.run(
-                    load(url, "health", "GET", "/api/v1/health", None, half, args.concurrency)
+                    load(server, "health", "GET", "/api/v1/health", None, half, args.concurrency)
                 )
             )
             runs["assess"].append(
                 asyncio.run(
-                    load(url, "assess", "POST", "/api/v1/assess", cases, half, args.concurrency)
+                    load(server, "assess", "POST", "/api/v1/assess", cases, half, args.concurrency)
                 )
             )
         merged = {
@@ -235,10 +264,11 @@ def main(argv: list[str] | None = None) -> int:
                 sum(r.errors for r in rs),
                 sum(r.seconds for r in rs),
                 [ms for r in rs for ms in r.latencies_ms],
+                sum(r.server_cpu_s for r in rs),
             )
             for key, rs in runs.items()
         }
-        pages = page_times(url, args.page_repeats)
+        pages = page_times(server, args.page_repeats)
 
     print(
         f"twitchwise web benchmark: uvicorn, 1 worker, 127.0.0.1; {args.concurrency} concurrent "
@@ -252,11 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     ratio = merged["assess"].rate / merged["health"].rate
     verdict = "meets" if ratio >= 0.5 else "BELOW"
     print(f"assess/health throughput ratio: {ratio:.2f} ({verdict} the 0.5 target)")
+    cpu_ratio = merged["health"].cpu_ms / merged["assess"].cpu_ms
+    print(
+        f"assess/health by server CPU per request: {cpu_ratio:.2f} "
+        "(the rate ratio a server with the CPU to itself would reach)"
+    )
     print()
     print(f"page server time, {args.page_repeats} sequential GETs each (diary: 8 weeks seeded)")
-    print(f"{'page':<14} {'status':>6} {'median ms':>10} {'p90 ms':>8}")
-    for path, status, median, p90 in pages:
-        print(f"{path:<14} {status:>6} {median:>10.2f} {p90:>8.2f}")
+    print(f"{'page':<14} {'status':>6} {'median ms':>10} {'p90 ms':>8} {'server CPU ms':>14}")
+    for path, status, median, p90, cpu_ms in pages:
+        print(f"{path:<14} {status:>6} {median:>10.2f} {p90:>8.2f} {cpu_ms:>14.2f}")
     failed = merged["health"].errors + merged["assess"].errors
     bad_pages = [p for p, status, *_ in pages if status != 200]
     if failed or bad_pages:
