@@ -172,6 +172,7 @@ def test_diary_shows_entries_and_edits_and_deletes_them(
     html = client.get("/diary").text
     assert f'id="day-{yesterday.date().isoformat()}"' in html
     assert "stairs" in html and "6 twitches" in html and 'class="day h4"' in html
+    assert 'id="sites-heading"' in html and '<meter min="0" max="6" value="6"' in html
     edit = client.get(f"/diary/twitches/{twitch.id}/edit").text
     assert 'value="left_thigh" selected' in edit
     response = client.post(

@@ -55,6 +55,11 @@ def diary_page(
         counts[t.day] += t.count
     tracked = {c.day for c in checkins}
     recent = sorted(days.values(), key=lambda d: d.day, reverse=True)
+    by_site: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for t in twitches:
+        by_site[t.site][0] += t.count
+        by_site[t.site][1] += 1
+    sites = sorted(by_site.items(), key=lambda item: -item[1][0])
     return render(
         request,
         "diary.html",
@@ -66,6 +71,8 @@ def diary_page(
         total=sum(counts.values()),
         tracked_days=len(tracked),
         twitch_days=len(counts),
+        sites=sites,
+        site_peak=max((n for n, _ in by_site.values()), default=0),
     )
 
 
