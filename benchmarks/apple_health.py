@@ -25,9 +25,11 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import venv
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,7 @@ from generate_apple_health import generate  # noqa: E402
 class Run:
     name: str
     seconds: float
+    cpu: float
     peak_mb: float
     note: str = ""
 
@@ -72,28 +75,34 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def measure(name: str, cmd: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run `cmd`, timing it and sampling the resident memory of its whole process tree."""
+def measure(name: str, cmd: list[str]) -> Run:
+    """Run `cmd`: wall time, CPU time (its whole tree) and peak resident memory of the tree."""
     peak = 0
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    done = threading.Event()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        done = threading.Event()
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, sum(_rss_kb(p) for p in _tree(proc.pid)))
-            done.wait(0.02)
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, sum(_rss_kb(p) for p in _tree(proc.pid)))
+                done.wait(0.02)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{name} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
-    return Run(name, seconds, peak / 1024, out.decode().strip().splitlines()[-1] if out else "")
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"{name} failed ({proc.returncode}):\n{err.read().decode()[-2000:]}")
+        lines = out.read().decode().strip().splitlines()
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(name, seconds, cpu, peak / 1024, lines[-1] if lines else "")
 
 
 def ensure_healthkit_to_sqlite() -> Path:
@@ -178,6 +187,7 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=1024.0, help="XML size to generate")
     parser.add_argument("--alternatives", action="store_true", help="also time generic parsers")
     parser.add_argument("--skip-healthkit", action="store_true", help="only time twitchwise")
+    parser.add_argument("--zip", action="store_true", help="also time twitchwise on a zipped copy")
     args = parser.parse_args()
 
     OUT.mkdir(exist_ok=True)
@@ -188,7 +198,12 @@ def main() -> None:
         generate(xml, args.size_mb)
         print(f"  {xml.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t:.0f} s", flush=True)
     size = xml.stat().st_size
-    print(f"export: {xml} ({size / 1e6:.1f} MB), {os.cpu_count()} CPUs\n", flush=True)
+    load = os.getloadavg()[0]
+    print(
+        f"export: {xml} ({size / 1e6:.1f} MB); {os.cpu_count()} CPUs, load average {load:.1f}\n"
+        "(MB/s is wall-clock; cpu is user+sys of the whole process tree)\n",
+        flush=True,
+    )
 
     runs: list[Run] = []
     run = measure("twitchwise", [sys.executable, "-c", TWITCHWISE, str(xml)])
@@ -196,6 +211,16 @@ def main() -> None:
     found = json.loads(run.note)
     run.note = f"{found['days']} days, {found['values']} values, {found['records']} records"
     report(run, size)
+
+    if args.zip:
+        zipped = OUT / f"export-{args.size_mb:g}mb.zip"
+        if not zipped.exists():
+            print(f"zipping to {zipped.name}...", flush=True)
+            with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
+                zf.write(xml, "apple_health_export/export.xml")
+        run = measure("twitchwise (export.zip)", [sys.executable, "-c", TWITCHWISE, str(zipped)])
+        run.note = ""
+        report(run, size)
 
     if not args.skip_healthkit:
         tool = ensure_healthkit_to_sqlite()
@@ -215,15 +240,18 @@ def main() -> None:
     ours = runs[0]
     print()
     for other in runs[1:]:
-        ratio = other.seconds / ours.seconds
-        print(f"twitchwise is {ratio:.1f}x the speed of {other.name}")
+        print(
+            f"twitchwise is {other.seconds / ours.seconds:.1f}x the speed of {other.name} "
+            f"({other.cpu / ours.cpu:.1f}x less CPU time)"
+        )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 def report(run: Run, size: int) -> None:
     note = f"  ({run.note})" if run.note else ""
     print(
-        f"{run.name:42s} {run.seconds:7.2f} s {size / 1e6 / run.seconds:7.1f} MB/s "
-        f"peak {run.peak_mb:6.0f} MB{note}",
+        f"{run.name:40s} {run.seconds:7.2f} s {size / 1e6 / run.seconds:7.1f} MB/s "
+        f"cpu {run.cpu:7.2f} s  peak {run.peak_mb:5.0f} MB{note}",
         flush=True,
     )
 
