@@ -138,11 +138,12 @@ def _diary_with_three_weeks_of_twitching(url: str) -> None:
 
 def test_diary_assessment_asks_only_what_the_diary_cannot_answer(diary_url: str) -> None:
     _diary_with_three_weeks_of_twitching(diary_url)
-    answers = ["no"] * 4 + ["2", "4", "7", "4", "none", "3"] + [""] * 6
+    answers = ["no"] * 4 + ["1", "2", "4", "7", "4", "none", "3"] + [""] * 6
     result = runner.invoke(app, ["assess", "--diary", "--json"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "Where do you feel" not in result.output
+    assert "For how many days" not in result.output
     assert "How many hours do you usually sleep" not in result.output
+    assert "Where do you feel" in result.output, "one logged place cannot rule out others"
     assert "struggling to breathe" in result.output
     payload = json.loads(result.stdout[result.stdout.index("{") :])
     assert payload["triage"] == "doctor"

@@ -60,12 +60,27 @@ def test_back_asks_the_last_question_again() -> None:
 
 
 def test_known_diary_facts_skip_their_questions_but_never_emergency_ones() -> None:
-    known = {"sites": ["left_thigh", "right_thigh"], "duration_days": 17, "course": "stable",
+    known = {"sites": ["left_thigh", "right_thigh"], "duration_days": 17, "course": "worsening",
              "factors": {"sleep_hours": 6.0}}  # fmt: skip
-    asked = run(Interview(known=known), CALM)
+    iv = Interview(known=known)
+    asked = run(iv, CALM)
     assert asked[:4] == ["breathing", "stroke_weakness", "stroke_speech", "chemicals"]
     assert not {"sites", "duration_days", "course", "sleep_hours"} & set(asked)
     assert "tried_lifestyle_changes" in asked
+    assert {"persistent", "worsening", "widespread"} <= set(iv.assessment().red_flags)
+
+
+def test_diary_facts_cannot_rule_a_red_flag_out() -> None:
+    """Twitching may have begun before the diary, or be felt where nothing was logged."""
+    known = {"sites": ["left_thigh"], "duration_days": 4, "course": "stable"}
+    iv = Interview(known=known)
+    asked = run(iv, {**CALM, "sites": ["right_calf"], "duration_days": "30", "course": "improving"})
+    assert {"sites", "duration_days", "course"} <= set(asked)
+    case = iv.to_case()
+    assert case.sites == ("left_thigh", "right_calf")
+    assert case.duration_days == 30
+    assert case.course == "stable"
+    assert {"persistent", "widespread"} <= set(iv.assessment().red_flags)
 
 
 def test_a_question_that_no_longer_matters_is_skipped() -> None:

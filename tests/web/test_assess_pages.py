@@ -160,7 +160,9 @@ def test_starting_from_the_diary_skips_what_it_knows(
         if walk.response is not None and walk.response.status_code == 422:
             break
     assert asked[0] == "breathing", "emergency questions are always asked"
-    assert "sites" not in asked and "duration_days" not in asked
+    assert "duration_days" not in asked, "20 days in the diary already make it persistent"
+    assert "sleep_hours" not in asked
+    assert "sites" in asked, "one logged place cannot rule out twitching elsewhere"
 
 
 def test_unknown_result_is_a_friendly_404(client: TestClient) -> None:

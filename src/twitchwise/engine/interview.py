@@ -20,7 +20,7 @@ from ._assess import assess
 from ._assessment import Assessment
 from ._case import Case
 from ._context import CaseContext
-from ._vocab import SITE_IDS, site_label
+from ._vocab import SITE_IDS, course_rank, site_label
 
 Raw = str | list[str]
 YES = frozenset({"yes", "y", "true", "1"})
@@ -198,11 +198,25 @@ class Interview:
         )
 
     def _known_field(self, spec: QuestionSpec) -> bool:
+        """Whether `known` answers this question well enough to skip it.
+
+        The diary can establish a red flag but never rule one out (twitching before the diary
+        began, a place not logged), so a question that asks about a red flag is skipped only
+        when the known value already raises that flag.
+        """
         if spec.phase == "emergency" or spec.field is None:
             return False
         head, _, tail = spec.field.partition(".")
         value = self.known.get(head)
-        return (tail in value) if tail and isinstance(value, dict) else value is not None
+        present = (tail in value) if tail and isinstance(value, dict) else value is not None
+        guarded = [f for f in load_knowledge().red_flags if f.question == spec.id]
+        if not present or not guarded:
+            return present
+        try:
+            ctx = CaseContext.of(self._draft_case(include_answers=False))
+        except ValidationError:
+            return False
+        return any(ctx.holds(f.when) for f in guarded)
 
     def _relevant(self, spec: QuestionSpec) -> bool:
         if self._known_field(spec):
@@ -234,11 +248,12 @@ class Interview:
         answered = len(self.answers)
         return answered, answered + len(self._pending())
 
-    def _draft_case(self) -> Case:
+    def _draft_case(self, include_answers: bool = True) -> Case:
+        """Known facts combined with the answers; where both speak, the more worrying wins."""
         data: dict[str, Any] = {k: v for k, v in self.known.items() if k != "factors"}
         factors: dict[str, Any] = dict(self.known.get("factors") or {})
         symptoms: set[str] = set(self.known.get("symptoms") or ())
-        for qid, raw in self.answers.items():
+        for qid, raw in self.answers.items() if include_answers else ():
             spec = self._specs[qid]
             if raw == SKIP:
                 continue
@@ -249,7 +264,7 @@ class Interview:
             elif spec.field and spec.field.startswith("factors."):
                 factors[spec.field[8:]] = _field_value(spec, raw)
             elif spec.field:
-                data[spec.field] = _field_value(spec, raw)
+                data[spec.field] = _worst(spec.field, self.known.get(spec.field), raw, spec)
         data.setdefault("sites", [FALLBACK_SITE])
         data.setdefault("duration_days", 0)
         return Case.model_validate({**data, "symptoms": sorted(symptoms), "factors": factors})
@@ -263,6 +278,20 @@ class Interview:
 
     def assessment(self) -> Assessment:
         return assess(self.to_case())
+
+
+def _worst(name: str, known: Any, raw: Raw, spec: QuestionSpec) -> Any:
+    """An answer merged with what was known: lists add up, durations and courses take the worse."""
+    answer = _field_value(spec, raw)
+    if known is None:
+        return answer
+    if isinstance(answer, list):
+        return list(dict.fromkeys([*known, *answer]))
+    if name == "duration_days":
+        return max(float(known), answer)
+    if name == "course":
+        return max(known, answer, key=course_rank)
+    return answer
 
 
 def _field_value(spec: QuestionSpec, raw: Raw) -> Any:
