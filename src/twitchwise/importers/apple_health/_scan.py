@@ -42,14 +42,14 @@ def _trie(words: Iterable[bytes]) -> bytes:
     return b"(?:" + b"|".join(alts) + b")" + (b"?" if optional else b"")
 
 
-_READ = rb'"([^"&<\t\n\r]*)"'
-_SKIP = rb'"[^"]*"'
+_READ = rb'"([^"&<\t\n\r]*+)"'
+_SKIP = rb'"[^"]*+"'
 _USED = re.compile(
     rb'<(?:Record(?:\s+type="(' + _trie(t.encode() for t in USED_TYPES) + rb')"(?:'
     # 1. the layout iPhones write, fields captured one by one
     rb" sourceName=" + _READ + rb"(?: sourceVersion=" + _SKIP + rb")?(?: device=" + _SKIP + rb")?"
     rb"(?: unit=" + _READ + rb")?(?: creationDate=" + _SKIP + rb")?"
-    rb' startDate="([0-9]{4}-[0-9]{2}-[0-9]{2})([^"&<\t\n\r]*)"'
+    rb' startDate="([0-9]{4}-[0-9]{2}-[0-9]{2})([^"&<\t\n\r]*+)"'
     + rb" endDate="
     + _READ
     + rb" value="
