@@ -19,6 +19,7 @@ VENDOR := src/twitchwise/web/static/vendor/VERSIONS.json
 
 # Front-end libraries come from npm at build time (versions in web-assets/package-lock.json).
 $(VENDOR): web-assets/package-lock.json web-assets/vendor.mjs
+	bash scripts/system-deps.sh build
 	cd web-assets && npm ci --ignore-scripts --no-audit --no-fund
 	node web-assets/vendor.mjs
 

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite drives for real: a PostgreSQL server and Chromium.
+# Installs the Debian packages twitchwise needs beyond Python: npm to vendor the front-end
+# libraries (`build`), plus a PostgreSQL server and Chromium, which the test suite drives for real
+# (`test`, the default).
 set -euo pipefail
+what=${1:-test}
 need=()
-compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
-command -v chromium >/dev/null || need+=(chromium)
-command -v chromedriver >/dev/null || need+=(chromium-driver)
+command -v npm >/dev/null || need+=(nodejs npm)
+if [ "$what" = test ]; then
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+    command -v chromium >/dev/null || need+=(chromium)
+    command -v chromedriver >/dev/null || need+=(chromium-driver)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-    echo "twitchwise tests need these Debian packages: ${need[*]} (run as root or install them)" >&2
+    echo "twitchwise needs these Debian packages: ${need[*]} (run as root or install them)" >&2
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
