@@ -123,3 +123,15 @@ def test_garbage_after_the_root(tmp_path: Path) -> None:
     path.write_bytes(xml_bytes() + b"<Record/>")
     with pytest.raises(AppleHealthError, match="damaged or incomplete"):
         read_export(path)
+
+
+def test_without_a_second_process_the_check_runs_inline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.executable", str(tmp_path / "no-python-here"))
+    good = read_export(ZIP, parallel=True)
+    assert good.summary.days == 293
+    path = tmp_path / "export.xml"
+    path.write_bytes(xml_bytes()[:1_000_000])
+    with pytest.raises(AppleHealthError, match="damaged or incomplete"):
+        read_export(path, parallel=True)

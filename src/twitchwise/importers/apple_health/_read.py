@@ -45,7 +45,12 @@ def read_export(
 def _scan_with_background_check(
     export: ExportFile, builder: DayBuilder, progress: Progress | None
 ) -> None:
-    check = BackgroundCheck(export)
+    try:
+        check = BackgroundCheck(export)
+    except OSError:
+        checker = Checker(export)
+        scan(export, checker.tee(export.chunks(progress)), builder)
+        return
     try:
         if progress is None:
             scan(export, export.chunks(), builder)

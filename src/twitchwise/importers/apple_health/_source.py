@@ -65,6 +65,8 @@ class ExportFile:
                     yield fh
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise damaged(self, f"the zip is corrupt or truncated ({exc})") from exc
+        except OSError as exc:
+            raise AppleHealthError(f"{self.name}: cannot read it ({exc.strerror or exc})") from exc
 
     def chunks(self, progress: Progress | None = None, size: int = CHUNK) -> Iterator[bytes]:
         """The body (from ``<HealthData``) in chunks of about `size` bytes."""
@@ -99,8 +101,11 @@ def locate(path: Path) -> ExportFile:
         raise AppleHealthError(f"{path}: no such file")
     if path.is_dir():
         raise AppleHealthError(f"{path} is a folder; give the export.zip or export.xml inside it")
-    with path.open("rb") as fh:
-        head = fh.read(PEEK)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(PEEK)
+    except OSError as exc:
+        raise AppleHealthError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
     if head.startswith(_ZIP_MAGIC):
         return _locate_in_zip(path)
     found = _body_start(head)
