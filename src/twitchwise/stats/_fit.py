@@ -20,9 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import statsmodels.api as sm
-from scipy.stats import t as student_t
-from statsmodels.stats.sandwich_covariance import cov_hac
 from threadpoolctl import threadpool_limits
 
 FloatArray = npt.NDArray[np.float64]
@@ -48,6 +45,8 @@ class CountFit:
         df = self.n - self.params.size
         if not math.isfinite(beta) or not math.isfinite(se) or se == 0.0 or df < 1:
             return math.nan, math.nan, math.nan, math.nan
+        from scipy.stats import t as student_t
+
         crit = float(student_t.ppf(0.975, df))
         p = float(2.0 * student_t.sf(abs(beta / se), df))
         return (
@@ -103,6 +102,9 @@ def fit_counts(
     fits on the same days. Warnings from statsmodels are caught and turned into `problem`, so a
     fit that did not converge is reported as such instead of crashing or being trusted.
     """
+    import statsmodels.api as sm  # imported here: it takes seconds, and most commands never fit
+    from statsmodels.stats.sandwich_covariance import cov_hac
+
     n, k = x.shape
     nan_params = np.full(k, np.nan)
     nan_cov = np.full((k, k), np.nan)

@@ -17,9 +17,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from pydantic import BaseModel, ConfigDict, Field
-from statsmodels.stats.multitest import multipletests
 
 from ._factors import DIARY_COLUMNS, OUTCOME_COLUMNS, FactorSpec, spec_for
 from ._fit import FloatArray, fit_counts, moment_alpha, one_blas_thread
@@ -276,6 +274,8 @@ def _pilot_alpha(prepared: _Prepared, eligible: Sequence[_Column]) -> float | No
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a rough pilot: only its fitted means are used
         try:
+            import statsmodels.api as sm
+
             res = sm.GLM(y, x, family=sm.families.Poisson()).fit(maxiter=50)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError):
             return None
@@ -358,6 +358,8 @@ def _factor_insights(frame: pd.DataFrame, outcome: Outcome, lags: Sequence[int])
     m = len(estimated)
     adjusted_p: dict[int, float] = {}
     if m:
+        from statsmodels.stats.multitest import multipletests
+
         _, p_adj, _, _ = multipletests([e.p for e in estimated], method="holm")
         adjusted_p = {id(e): float(p) for e, p in zip(estimated, p_adj, strict=True)}
 
