@@ -37,6 +37,7 @@ SELF_CARE: list[tuple[str, Answer]] = [
     ("hours a week do you exercise", "9"),
     ("hard or unusual workout", "Yes"),
     ("leafy greens", "No"),
+    ("already tried changes", "No"),  # asked only when it has lasted more than two weeks
 ]
 
 
@@ -189,13 +190,16 @@ def test_the_whole_assessment_works_without_javascript(
     assert banner(nojs_page)[0] == "Self-care"
 
 
-def test_starting_from_the_diary_skips_what_it_knows_but_not_the_emergency_questions(
+def test_starting_from_the_diary_skips_what_it_shows_but_not_the_emergency_questions(
     page: Page, live_server: LiveServer
 ) -> None:
+    """The diary can establish a red flag but never rule one out: 17 days of twitches in both
+    thighs already make it persistent and widespread, so duration and places are not asked."""
     today = date.today()
-    for back in range(6):
+    for back in range(17):
         when = datetime.combine(today - timedelta(days=back), datetime.min.time()).replace(hour=9)
-        post_json(live_server, "/api/v1/twitches", {"site": "left_thigh", "time": when.isoformat()})
+        for site in ("left_thigh", "right_thigh"):
+            post_json(live_server, "/api/v1/twitches", {"site": site, "time": when.isoformat()})
     page.goto("/assess")
     from_diary = page.get_by_role("region", name="Start from your diary")
     expect(from_diary.get_by_role("listitem").first).to_be_visible()
@@ -204,6 +208,9 @@ def test_starting_from_the_diary_skips_what_it_knows_but_not_the_emergency_quest
     asked = run_interview(page, SELF_CARE)
     for fragment, _ in SELF_CARE[:4]:
         assert any(fragment in q for q in asked[:4]), f"emergency question {fragment!r} not first"
-    assert not any("Where do you feel" in q for q in asked), "the diary knows the sites"
+    assert not any("Where do you feel" in q for q in asked), "the diary shows two places"
+    assert not any("how many days" in q.lower() for q in asked), "the diary shows 17 days"
     told = page.get_by_role("region", name="What you told us")
     expect(told).to_contain_text("left thigh")
+    expect(told).to_contain_text("right thigh")
+    expect(page.get_by_role("region", name="Why")).to_contain_text("Source:")
