@@ -240,9 +240,10 @@ def main() -> None:
     ours = runs[0]
     print()
     for other in runs[1:]:
+        cpu = other.cpu / ours.cpu
+        cpu_text = f"{cpu:.1f}x less CPU" if cpu >= 1 else f"{1 / cpu:.1f}x more CPU"
         print(
-            f"twitchwise is {other.seconds / ours.seconds:.1f}x the speed of {other.name} "
-            f"({other.cpu / ours.cpu:.1f}x less CPU time)"
+            f"twitchwise: {other.seconds / ours.seconds:.1f}x the speed of {other.name}, {cpu_text}"
         )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
