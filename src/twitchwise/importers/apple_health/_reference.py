@@ -13,6 +13,7 @@ from lxml import etree
 
 from ._days import USED_TYPES, DayBuilder
 from ._source import AppleHealthError, ExportFile, damaged
+from ._validate import describe
 
 
 def read_reference(export: ExportFile, chunks: Iterable[bytes], builder: DayBuilder) -> None:
@@ -43,7 +44,7 @@ def read_reference(export: ExportFile, chunks: Iterable[bytes], builder: DayBuil
                             del parent[0]
         parser.close()
     except etree.XMLSyntaxError as exc:
-        raise damaged(export, _describe(exc, export)) from exc
+        raise damaged(export, describe(exc, export)) from exc
     if not root_seen:
         raise damaged(export, "it has no <HealthData> element")
 
@@ -66,11 +67,3 @@ def _time_zone(elem: etree._Element) -> str | None:
             value: str | None = child.get("value")
             return value
     return None
-
-
-def _describe(exc: etree.XMLSyntaxError, export: ExportFile) -> str:
-    msg = str(exc.msg or exc).strip()
-    line = exc.lineno
-    if line:
-        return f"{msg} (line {line + export.body_line - 1})"
-    return msg

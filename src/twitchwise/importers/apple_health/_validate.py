@@ -9,6 +9,7 @@ the records in this one: on two cores the check then costs no wall time.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -100,15 +101,19 @@ def check_whole(export: ExportFile, progress: Progress | None = None) -> None:
             raise damaged(export, f"the zip is corrupt or truncated ({exc})") from exc
 
 
+_POSITION = re.compile(r",? line \d+, column \d+\s*$")
+
+
 def describe(exc: etree.XMLSyntaxError, export: ExportFile) -> str:
-    msg = str(exc.msg or exc).strip()
-    for prefix in ("Document is empty", "Extra content"):
-        if msg.startswith(prefix):
-            return f"{msg.rstrip('.')}"
+    """libxml2's message, with the line counted from the top of the file (it counts from the
+    ``<HealthData`` root, where reading starts)."""
+    msg = _POSITION.sub("", str(exc.msg or exc).strip()).rstrip(".")
     line = exc.lineno
-    if line:
-        return f"{msg} (line {line + export.body_line - 1})"
-    return msg
+    if not line:
+        return msg
+    column = exc.position[1] if exc.position else 0
+    where = f"line {line + export.body_line - 1}" + (f", column {column}" if column else "")
+    return f"{msg} (at {where})"
 
 
 class BackgroundCheck:
