@@ -174,6 +174,7 @@ class BackgroundCheck:
         self._finished.wait()
         code = self._proc.wait()
         self._reader.join()
+        self._close()
         if self._message is not None:
             raise AppleHealthError(self._message)
         if not self._ok:
@@ -184,6 +185,11 @@ class BackgroundCheck:
             self._proc.terminate()
         self._proc.wait()
         self._reader.join()
+        self._close()
+
+    def _close(self) -> None:
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
 
 
 def _main(spec: str) -> int:
