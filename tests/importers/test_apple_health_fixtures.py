@@ -168,3 +168,28 @@ def test_import_into_writes_everything_or_nothing(tmp_path: Path) -> None:
         assert diary.list_day_values(source="apple-health") == stored
         _, again = import_into(diary, importer, DATA / "grll-apple-health-mcp-export.xml")
         assert (again.added, again.updated, again.unchanged) == (0, 0, 8)
+
+
+def test_benchmark_generator_writes_an_export_the_readers_agree_on(tmp_path: Path) -> None:
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "generate_apple_health.py"
+    spec = importlib.util.spec_from_file_location("generate_apple_health", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = tmp_path / "export.xml"
+    module.generate(path, 1.5)
+    result = read_export(path)
+    export = locate(path)
+    reference = DayBuilder()
+    read_reference(export, export.chunks(), reference)
+    assert result.values == reference.values()
+    assert {"sleep_hours", "caffeine_mg", "water_litres", "exercise_minutes", "steps"} <= set(
+        result.summary.metrics
+    )
+    assert result.summary.skipped_types == [
+        "HKQuantityTypeIdentifierBasalEnergyBurned",
+        "HKQuantityTypeIdentifierDistanceWalkingRunning",
+        "HKQuantityTypeIdentifierHeartRate",
+    ]
