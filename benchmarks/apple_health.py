@@ -14,7 +14,7 @@ benchmarks/generate_apple_health.py, then in the same run times:
 For each it prints wall time, MB/s of XML and the peak memory of the whole process tree
 (resident set sampled every 20 ms, children included), then the speed ratio.
 
-    python benchmarks/apple_health.py                 # 1 GB, about 3 minutes
+    python benchmarks/apple_health.py                 # 1 GB: generate once, then a few minutes
     python benchmarks/apple_health.py --size-mb 100 --alternatives
 """
 
