@@ -70,6 +70,13 @@ class Case(BaseModel):
     def _unique_sites(cls, sites: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(sites))
 
+    @field_validator("symptoms", mode="before")
+    @classmethod
+    def _no_repeated_symptoms(cls, value: object) -> object:
+        if isinstance(value, list | tuple) and len(set(map(str, value))) != len(value):
+            raise ValueError("lists a symptom twice")
+        return value
+
     @field_validator("medications")
     @classmethod
     def _clean_medications(cls, meds: tuple[str, ...]) -> tuple[str, ...]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 
 from twitchwise.diary import Diary
 from twitchwise.engine import Assessment, Case, assess
 
 from .._deps import get_diary
 from .._problems import problem_responses
-from ._strict import strict_body
 
 router = APIRouter(tags=["assessment"])
 
@@ -19,20 +19,22 @@ router = APIRouter(tags=["assessment"])
     response_model=Assessment,
     responses=problem_responses(422),
     summary="Assess a case: triage, red flags, likely causes and a plan",
-    dependencies=[Depends(strict_body(Case, unique=("symptoms",)))],
 )
 async def assess_case(
     case: Case, record: bool = False, diary: Diary = Depends(get_diary)
-) -> Assessment:
+) -> Response:
     """Judge a case (docs/reference/case-format.md). Unknown keys, unknown ids, wrong types and
     impossible values are refused with a 422 naming each field; nothing is guessed.
 
     With `record=true` the assessment is also kept in this install's diary history (as if the
     person had taken it in the app); by default the API only answers.
+
+    `Case` is strict on its own (numbers and booleans are not coerced, a symptom listed twice is
+    refused), so no second validation pass is needed; the result is serialised once, directly.
     """
     result = assess(case)
     if record:
         diary.record_assessment(
             case.model_dump(mode="json"), result.model_dump(mode="json"), origin="api"
         )
-    return result
+    return Response(result.model_dump_json(), media_type="application/json")
