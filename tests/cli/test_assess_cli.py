@@ -105,6 +105,7 @@ def test_batch_without_json_shows_the_same_result_as_the_interview() -> None:
         (json.dumps({**CASE, "colour": "red"}), "colour: Extra inputs are not permitted"),
         (json.dumps({**CASE, "sites": ["knee"]}), "sites.0"),
         (json.dumps({**CASE, "symptoms": ["tremor"]}), "symptoms"),
+        (json.dumps({**CASE, "symptoms": ["cramping", "cramping"]}), "lists a symptom twice"),
         (json.dumps({**CASE, "age": "34"}), "age: Input should be a valid integer"),
         (json.dumps({**CASE, "factors": {"sleep_hours": 30}}), "factors.sleep_hours"),
         (json.dumps({**CASE, "duration_days": -1}), "duration_days"),
