@@ -220,3 +220,13 @@ def test_report_needs_the_outcome_column() -> None:
     plan = plan_experiment("caffeine", start=START, seed=1)
     with pytest.raises(ExperimentError, match="episodes"):
         experiment_report(plan, pd.DataFrame({"caffeine_mg": [1.0]}, index=[START]))
+
+
+def test_a_start_too_late_for_the_calendar_is_refused_by_name() -> None:
+    from datetime import date
+
+    from twitchwise.stats import ExperimentError, plan_experiment
+
+    with pytest.raises(ExperimentError) as err:
+        plan_experiment("caffeine", start=date(9999, 12, 1), seed=1)
+    assert err.value.field == "start"

@@ -139,6 +139,9 @@ def plan_experiment(
         raise ExperimentError("phase_days", f"must be between 3 and {MAX_PHASE_DAYS} days")
     if not 0 <= washout_days <= MAX_WASHOUT_DAYS:
         raise ExperimentError("washout_days", f"must be between 0 and {MAX_WASHOUT_DAYS} days")
+    longest = len(d) * (phase_days + washout_days)
+    if start > date.max - timedelta(days=longest + 366):
+        raise ExperimentError("start", "is too far in the future for the whole experiment")
     if seed is None:
         seed = random.SystemRandom().randrange(1, 2**31)
     order = d
