@@ -48,6 +48,7 @@ def test_interview_result_is_kept_in_the_diary(diary_url: str) -> None:
         (record,) = diary.list_assessments()
     assert record.result["triage"] == "emergency"
     assert "sudden_one_sided_weakness" in record.case["symptoms"]
+    assert "sites" not in record.case and "duration_days" not in record.case, "never asked"
 
 
 def test_interview_stops_at_an_emergency() -> None:

@@ -99,3 +99,17 @@ def test_flags_name_the_case_fields_behind_them() -> None:
     assert fields["persistent"] == ["duration_days"]
     assert fields["worsening"] == ["course"]
     assert fields["weakness"] == ["course", "symptoms"]
+
+
+def test_plan_asks_for_one_appointment_however_many_flags() -> None:
+    result = assess(
+        case(duration_days=20, sites=["left_thigh", "right_calf"], symptoms=["cramping"])
+    )
+    assert result.triage == "doctor" and len(result.red_flags) == 3
+    actions = [p for p in result.plan if p.id.startswith("act_")]
+    assert len(actions) == 1 and result.plan[0] == actions[0]
+
+
+def test_every_emergency_gets_its_own_words() -> None:
+    result = assess(case(symptoms=["sudden_one_sided_weakness", "chemical_exposure"]))
+    assert {p.id for p in result.plan} == {"act_sudden_one_sided_weakness", "act_chemical_exposure"}

@@ -151,3 +151,15 @@ def test_selected_symptoms_reach_the_case(symptoms: set[str]) -> None:
                                                      "speech_changes"}) or ["none"],
              "local_signs": ["cramping"] if "cramping" in symptoms else ["none"]})  # fmt: skip
     assert iv.to_case().symptoms == symptoms
+
+
+def test_told_leaves_out_history_an_emergency_stopped_us_asking() -> None:
+    iv = Interview(known={"sites": ["right_calf"]})
+    iv.answer("breathing", "yes")
+    told = iv.told()
+    assert told["sites"] == ["right_calf"]
+    assert "duration_days" not in told and "course" not in told
+    assert told["symptoms"] == ["breathing_difficulty"]
+    calm = Interview()
+    run(calm, CALM)
+    assert calm.told()["duration_days"] == 5

@@ -127,8 +127,7 @@ def _interview_and_record(
         console.print("Stopped; nothing was saved.")
         raise typer.Exit(1)
     result = iv.assessment()
-    case = iv.to_case().model_dump(mode="json")
-    diary.record_assessment(case, result.model_dump(mode="json"), origin=origin)
+    diary.record_assessment(iv.told(), result.model_dump(mode="json"), origin=origin)
     return result
 
 

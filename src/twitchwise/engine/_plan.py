@@ -31,8 +31,12 @@ def _applies(strategy: Strategy, triage: Triage, suggested: set[str], ctx: CaseC
 
 
 def _flag_actions(flags: list[RaisedFlag], triage: Triage) -> list[PlanItem]:
-    """The advice of the most urgent flags, once each: what to do now comes first."""
+    """What to do now comes first. In an emergency that is the advice of every emergency flag
+    (a stroke and a poisoning need different words); otherwise one step, the most urgent
+    flag's, since each flag's own advice is shown beside it."""
     top = [f for f in flags if Triage.parse(f.level) == triage]
+    if triage is not Triage.EMERGENCY:
+        top = top[:1]
     advice = dict.fromkeys((f.advice, f.source, f.id) for f in top)
     return [PlanItem(id=f"act_{fid}", text=text, source=src) for text, src, fid in advice]
 

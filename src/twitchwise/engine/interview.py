@@ -276,6 +276,17 @@ class Interview:
             raise AnswerError(self.next_question().id, "not answered yet")  # type: ignore[union-attr]
         return self._draft_case()
 
+    def told(self) -> dict[str, Any]:
+        """The case as the person told it (JSON), for the history of advice: after an emergency
+        stop, history that was never asked is left out rather than shown as an answer."""
+        told = self.to_case().model_dump(mode="json")
+        if self.emergency_found:
+            asked = {self._specs[q].field for q in self.answers} | set(self.known)
+            for name in ("sites", "duration_days", "course"):
+                if name not in asked:
+                    told.pop(name)
+        return told
+
     def assessment(self) -> Assessment:
         return assess(self.to_case())
 

@@ -30,11 +30,14 @@ def source_of(source_id: str) -> dict[str, str]:
 
 def _told(case: dict[str, Any]) -> list[tuple[str, str]]:
     kb = load_knowledge()
-    rows = [
-        ("Where", ", ".join(site_label(s) for s in case.get("sites", []))),
-        ("For how long", f"{case.get('duration_days', 0):g} days"),
-        ("Course", str(case.get("course", "stable"))),
-    ]
+    rows = []
+    if "sites" in case:
+        rows.append(("Where", ", ".join(site_label(s) for s in case["sites"])))
+    if "duration_days" in case:
+        days = case["duration_days"]
+        rows.append(("For how long", f"{days:g} day{'' if days == 1 else 's'}"))
+    if "course" in case:
+        rows.append(("Course", str(case["course"])))
     symptoms = case.get("symptoms") or []
     labels = [kb.symptoms[s].label if s in kb.symptoms else s for s in symptoms]
     rows.append(("Symptoms", "; ".join(labels) if labels else "none reported"))

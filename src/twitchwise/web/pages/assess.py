@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from twitchwise.diary import Diary, case_facts_from_diary
-from twitchwise.engine import assess
 from twitchwise.engine.interview import AnswerError, Interview, Question
 
 from .._bodymap import SITE_GROUPS, site_title
@@ -109,10 +108,9 @@ def _step(
     state = {**state, "answers": interview.answers}
     question = interview.next_question()
     if question is None:
-        case = interview.to_case()
-        result = assess(case)
+        result = interview.assessment()
         record_id = diary.record_assessment(
-            case.model_dump(mode="json"), result.model_dump(mode="json"), origin="web"
+            interview.told(), result.model_dump(mode="json"), origin="web"
         )
         return redirect(f"/assess/result/{record_id}")
     answered, total = interview.progress
