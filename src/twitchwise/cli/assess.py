@@ -16,8 +16,9 @@ from twitchwise.diary import Diary, DiaryFacts, case_facts_from_diary
 from twitchwise.engine import Assessment, Case, assess
 from twitchwise.engine.interview import AnswerError, Interview, Question
 
-from ._app import app, settings
+from ._app import app
 from ._errors import describe_validation_error, fail
+from ._open import open_diary
 from ._render import render_assessment
 
 BACK = frozenset({"back", "b"})
@@ -132,7 +133,7 @@ def _interview_and_record(
 
 
 def _assess_from_diary(ctx: typer.Context, console: Console, as_json: bool) -> None:
-    with Diary.open(settings(ctx).db) as diary:
+    with open_diary(ctx) as diary:
         facts = case_facts_from_diary(diary, date.today())
         err = Console(stderr=True) if as_json else console
         for fact in facts.facts:
@@ -173,7 +174,7 @@ def assess_command(
         _assess_from_diary(ctx, console, as_json)
         return
     if case is None:
-        with Diary.open(settings(ctx).db) as diary:
+        with open_diary(ctx) as diary:
             result = _interview_and_record(console, diary, None, origin="cli")
         if as_json:
             typer.echo(json.dumps(result.model_dump(mode="json"), indent=2))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -11,29 +10,20 @@ import typer
 from rich.console import Console
 from rich.prompt import Prompt
 
-from twitchwise.diary import CheckIn, Diary, DiaryError
+from twitchwise.diary import CheckIn, DiaryError
 from twitchwise.diary._drinks import parse_drinks
 from twitchwise.diary._validate import check_checkin
 from twitchwise.diary._when import EXAMPLES, parse_day, parse_when
 from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS, site_label
 
-from ._app import app, settings
+from ._app import app
 from ._diary_render import render_overview, render_twitches, twitch_line
 from ._errors import fail
+from ._open import open_diary
 
 console = Console(soft_wrap=True)  # messages are not hard-wrapped: paths and ids stay whole
 diary_app = typer.Typer(help="Show the diary; edit or delete entries.", no_args_is_help=False)
 app.add_typer(diary_app, name="diary")
-
-
-@contextmanager
-def open_diary(ctx: typer.Context) -> Iterator[Diary]:
-    """The diary of `--db`/TWITCHWISE_DB; any DiaryError becomes one clear line and exit 2."""
-    try:
-        with Diary.open(settings(ctx).db) as diary:
-            yield diary
-    except DiaryError as exc:
-        fail(str(exc))
 
 
 def _site(raw: str) -> str:

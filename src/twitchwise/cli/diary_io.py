@@ -18,7 +18,7 @@ from twitchwise.importers.diary_csv import (
 
 from ._app import export_app, import_app
 from ._errors import fail
-from .diary import open_diary
+from ._open import open_diary
 
 console = Console(soft_wrap=True)  # messages are not hard-wrapped: paths and ids stay whole
 _FOLDER = typer.Argument(metavar="DIR", help=f"Folder with {TWITCHES_FILE} and/or {DAYS_FILE}.")

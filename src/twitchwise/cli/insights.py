@@ -7,8 +7,6 @@ experiments API as the plan's JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
@@ -30,8 +28,9 @@ from twitchwise.stats import (
     plan_experiment,
 )
 
-from ._app import app, settings
+from ._app import app
 from ._errors import fail
+from ._open import open_diary
 
 console = Console()
 experiment_app = typer.Typer(
@@ -39,15 +38,6 @@ experiment_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(experiment_app, name="experiment")
-
-
-@contextmanager
-def _diary(ctx: typer.Context) -> Iterator[Diary]:
-    try:
-        with Diary.open(settings(ctx).db) as diary:
-            yield diary
-    except DiaryError as exc:
-        fail(str(exc))
 
 
 def _day(raw: str | None, field: str) -> date:
@@ -114,7 +104,7 @@ def insights(
     ] = False,
 ) -> None:
     """Which daily factors go with more or fewer twitches, same day and the day after."""
-    with _diary(ctx) as diary:
+    with open_diary(ctx) as diary:
         frame = diary.daily_frame()
     report = factor_insights(frame)
     if as_json:
@@ -204,7 +194,7 @@ def experiment_start(
         )
     except ExperimentError as exc:
         fail(str(exc))
-    with _diary(ctx) as diary:
+    with open_diary(ctx) as diary:
         try:
             experiment_id = diary.save_experiment(plan.model_dump(mode="json"))
         except DiaryError as exc:
@@ -230,7 +220,7 @@ def experiment_status_cmd(
 ) -> None:
     """Which phase today is and what to do."""
     day = _day(today, "today")
-    with _diary(ctx) as diary:
+    with open_diary(ctx) as diary:
         experiment_id, plan = _active(diary)
     status = experiment_status(plan, day)
     if as_json:
@@ -248,7 +238,7 @@ def experiment_report_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """B versus A so far: the rate ratio with its interval, and the CENT 2015 details."""
-    with _diary(ctx) as diary:
+    with open_diary(ctx) as diary:
         if experiment_id is None:
             experiment_id, plan = _active(diary)
         else:
@@ -289,7 +279,7 @@ def experiment_end(
     ] = None,
 ) -> None:
     """End the running experiment (its plan and report stay available with --id)."""
-    with _diary(ctx) as diary:
+    with open_diary(ctx) as diary:
         if experiment_id is None:
             experiment_id, _ = _active(diary)
         try:
