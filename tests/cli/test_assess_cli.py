@@ -162,3 +162,11 @@ def test_diary_and_case_cannot_be_combined() -> None:
     result = runner.invoke(app, ["assess", "--diary", "--case", "-"], input="{}")
     assert result.exit_code == 2
     assert "cannot be combined" in result.output
+
+
+def test_an_unusable_database_is_one_clear_line(tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("these are my notes, not a database\n" * 50)
+    result = runner.invoke(app, ["--db", f"sqlite:///{not_a_db}", "assess"], input="no\nyes\n")
+    assert result.exit_code == 2
+    assert "db" in result.output and "Traceback" not in result.output
