@@ -83,6 +83,13 @@ def test_all_zero_is_stable_with_no_ratio() -> None:
     assert "No twitches" in res.sentence
 
 
+def test_perfectly_constant_counts_are_stable() -> None:
+    res = count_trend(_series([3] * 20))
+    assert res.direction == "stable"
+    assert res.rate_ratio_per_week == 1.0
+    assert "same 3 twitches a day" in res.sentence
+
+
 def test_accepts_timestamp_index() -> None:
     rng = np.random.default_rng(8)
     s = _series(_nb(rng, np.full(30, 3.0)))

@@ -107,6 +107,16 @@ def count_trend(counts: pd.Series) -> TrendResult:
             sentence=f"No twitches logged on any of the {n} tracked days.",
             **base,
         )
+    if float(y.min()) == float(y.max()):
+        return TrendResult(
+            direction="stable",
+            rate_ratio_per_week=1.0,
+            ci_low=None,
+            ci_high=None,
+            p_value=None,
+            sentence=f"The same {y[0]:g} twitches a day on all {n} tracked days: no change.",
+            **base,
+        )
     weeks = np.array([(d - first).days / 7.0 for d in days], dtype=np.float64)
     x = np.column_stack([np.ones(n), weeks - weeks.mean()])
     with one_blas_thread():
