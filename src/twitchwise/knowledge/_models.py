@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from twitchwise.engine._vocab import (
+from twitchwise._vocab import (
     ContributorId,
     Course,
     RedFlagId,
