@@ -1,8 +1,10 @@
-"""Server-rendered charts for the diary: a calendar heat map and a daily timeline, as plain data
-for the SVG templates. No chart library, no JavaScript, nothing to load."""
+"""Server-rendered charts: the diary's calendar heat map and daily timeline, and the insights'
+forest plot and trend, as plain data for the SVG templates. No chart library, no JavaScript,
+nothing to load."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -108,3 +110,103 @@ def timeline(counts: Mapping[date, int], end: date, days: int) -> Timeline:
         if day.weekday() == 0:
             ticks.append((round(x, 1), f"{day.day} {day:%b}"))
     return Timeline(bars, ticks, peak, width, height, base)
+
+
+@dataclass(frozen=True)
+class ForestRow:
+    y: float
+    label: str
+    x: float
+    x_low: float
+    x_high: float
+    significant: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class ForestPlot:
+    rows: list[ForestRow]
+    ticks: list[tuple[float, str]]
+    x_one: float
+    left: int
+    width: int
+    height: int
+
+
+FOREST_TICKS = (0.25, 0.5, 0.67, 1.0, 1.5, 2.0, 4.0)
+
+
+def forest_plot(estimates: list[tuple[str, float, float, float, bool]]) -> ForestPlot:
+    """Rate ratios with their 95% intervals on a log scale, one row per (label, rr, low, high,
+    significant); a log scale shows halving and doubling as equally far from 1."""
+    left, right, width, row_h, top = 190, 14, 640, 24, 10
+    lows = [max(low, 1e-3) for _, _, low, _, _ in estimates]
+    highs = [min(high, 1e3) for _, _, _, high, _ in estimates]
+    lo = math.log(min([0.5, *lows]))
+    hi = math.log(max([2.0, *highs]))
+
+    def x_of(value: float) -> float:
+        v = math.log(min(max(value, 1e-3), 1e3))
+        return round(left + (v - lo) / (hi - lo) * (width - left - right), 1)
+
+    rows = [
+        ForestRow(
+            y=top + i * row_h + row_h / 2,
+            label=label,
+            x=x_of(rr),
+            x_low=x_of(low),
+            x_high=x_of(high),
+            significant=sig,
+            text=f"{label}: {rr:.2f} ({low:.2f} to {high:.2f})",
+        )
+        for i, (label, rr, low, high, sig) in enumerate(estimates)
+    ]
+    ticks = [(x_of(t), f"{t:g}") for t in FOREST_TICKS if lo <= math.log(t) <= hi]
+    return ForestPlot(rows, ticks, x_of(1.0), left, width, top + len(rows) * row_h + 26)
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    bars: list[Bar]
+    line: str  # SVG polyline points of the 7-day mean
+    ticks: list[tuple[float, str]]
+    peak: int
+    width: int
+    height: int
+    base: int
+
+
+def trend_chart(counts: Mapping[date, int]) -> TrendChart:
+    """Twitches on each tracked day, with the mean of the last 7 tracked days as a line, so the
+    trend is visible without trusting any one day. Untracked days are gaps, not zeros."""
+    width, height, left, base = 640, 180, 36, 150
+    days = sorted(counts)
+    span = (days[-1] - days[0]).days + 1 if days else 1
+    step = (width - left - 6) / span
+    peak = max(counts.values(), default=0)
+    scale = (base - 10) / peak if peak else 0
+    bars: list[Bar] = []
+    points: list[str] = []
+    ticks: list[tuple[float, str]] = []
+    window: list[int] = []
+    for day in days:
+        x = left + (day - days[0]).days * step
+        n = counts[day]
+        bars.append(
+            Bar(
+                round(x, 1),
+                round(base - n * scale, 1),
+                round(max(step - 1, 1), 1),
+                round(n * scale, 1),
+                day,
+                n,
+            )
+        )
+        window = [*window[-6:], n]
+        points.append(f"{x + step / 2:.1f},{base - sum(window) / len(window) * scale:.1f}")
+    label_every = max(1, span // 6)
+    for i in range(0, span, label_every):
+        day = days[0] + timedelta(days=i) if days else date.today()
+        if left + i * step <= width - 40:  # room for the label inside the chart
+            ticks.append((round(left + i * step, 1), f"{day.day} {day:%b}"))
+    return TrendChart(bars, " ".join(points), ticks, peak, width, height, base)

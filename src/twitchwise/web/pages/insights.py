@@ -3,12 +3,15 @@ area's pure functions over the diary's daily frame."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from twitchwise.diary import Diary
 from twitchwise.stats import MIN_FACTOR_DAYS, count_trend, factor_insights
 
+from .._charts import forest_plot, trend_chart
 from .._deps import get_diary
 from ._common import render
 
@@ -21,8 +24,27 @@ def insights_page(request: Request, diary: Diary = Depends(get_diary)) -> HTMLRe
     report = factor_insights(frame)
     trend = count_trend(frame["twitches"]) if report.tracked_days else None
     estimated = [f for f in report.factors if f.rate_ratio is not None]
+    forest = forest_plot(
+        [
+            (
+                f"{f.label or f.factor}, {'day after' if f.lag_days else 'same day'}",
+                f.rate_ratio,
+                f.ci_low,
+                f.ci_high,
+                f.significant,
+            )
+            for f in estimated
+            if f.rate_ratio is not None and f.ci_low is not None and f.ci_high is not None
+        ]
+    )
+    counts: dict[date, int] = (
+        {d: int(n) for d, n in frame["twitches"].items() if isinstance(d, date)}
+        if report.tracked_days
+        else {}
+    )
     return render(
         request, "insights.html", "insights", report=report, trend=trend,
+        forest=forest, chart=trend_chart(counts) if counts else None,
         estimated=estimated, notable=[f for f in estimated if f.significant],
         waiting=[f for f in report.factors if f.rate_ratio is None],
         min_days=MIN_FACTOR_DAYS,
