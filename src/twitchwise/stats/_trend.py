@@ -27,11 +27,12 @@ class TrendResult(BaseModel):
 
     direction: Direction
     rate_ratio_per_week: float | None = Field(
-        description="multiplicative change in twitches a day per week; None when not estimable"
+        None,
+        description="multiplicative change in twitches a day per week; None when not estimable",
     )
-    ci_low: float | None
-    ci_high: float | None
-    p_value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
     n_days: int = Field(description="tracked days used")
     first_day: date | None = None
     last_day: date | None = None
@@ -69,10 +70,6 @@ def count_trend(counts: pd.Series) -> TrendResult:
     if n == 0:
         return TrendResult(
             direction="insufficient_data",
-            rate_ratio_per_week=None,
-            ci_low=None,
-            ci_high=None,
-            p_value=None,
             n_days=0,
             sentence="No tracked days yet, so there is no trend to show.",
         )
@@ -86,10 +83,6 @@ def count_trend(counts: pd.Series) -> TrendResult:
         more = f"about {need} more tracked days" if need else "tracking over at least two weeks"
         return TrendResult(
             direction="insufficient_data",
-            rate_ratio_per_week=None,
-            ci_low=None,
-            ci_high=None,
-            p_value=None,
             sentence=(
                 f"Not enough data yet for a trend ({n} tracked days over {span} days; "
                 f"{more} would help)."
@@ -100,10 +93,6 @@ def count_trend(counts: pd.Series) -> TrendResult:
     if y.sum() == 0:
         return TrendResult(
             direction="stable",
-            rate_ratio_per_week=None,
-            ci_low=None,
-            ci_high=None,
-            p_value=None,
             sentence=f"No twitches logged on any of the {n} tracked days.",
             **base,
         )
@@ -111,9 +100,6 @@ def count_trend(counts: pd.Series) -> TrendResult:
         return TrendResult(
             direction="stable",
             rate_ratio_per_week=1.0,
-            ci_low=None,
-            ci_high=None,
-            p_value=None,
             sentence=f"The same {y[0]:g} twitches a day on all {n} tracked days: no change.",
             **base,
         )
@@ -125,10 +111,6 @@ def count_trend(counts: pd.Series) -> TrendResult:
     if not fit.converged or not math.isfinite(rr):
         return TrendResult(
             direction="insufficient_data",
-            rate_ratio_per_week=None,
-            ci_low=None,
-            ci_high=None,
-            p_value=None,
             sentence=(
                 f"The trend could not be estimated reliably from {n} tracked days "
                 f"({fit.problem or 'the model did not settle'})."
