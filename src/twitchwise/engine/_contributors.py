@@ -35,5 +35,5 @@ def _score(cause: Cause, ctx: CaseContext) -> Contributor | None:
 
 def contributors_of(ctx: CaseContext) -> list[Contributor]:
     """Suggested causes, most likely first."""
-    found = [c for c in map(lambda k: _score(k, ctx), load_knowledge().causes.values()) if c]
+    found = [c for c in (_score(k, ctx) for k in load_knowledge().causes.values()) if c]
     return sorted(found, key=lambda c: -c.score)

@@ -171,6 +171,7 @@ class Interview:
         self._specs = {q.id: q for q in load_knowledge().questions}
         self.known: dict[str, Any] = dict(known or {})
         self.answers: dict[str, Raw] = {}
+        self._skipped = self._answered_by_known()
         for qid, raw in (answers or {}).items():
             if qid not in self._specs:
                 raise AnswerError(qid, "unknown question")
@@ -197,29 +198,34 @@ class Interview:
             self._specs[qid].stop_if_yes and raw == "yes" for qid, raw in self.answers.items()
         )
 
-    def _known_field(self, spec: QuestionSpec) -> bool:
-        """Whether `known` answers this question well enough to skip it.
+    def _answered_by_known(self) -> frozenset[str]:
+        """The questions that `known` answers well enough to skip (worked out once: `known`
+        does not change during the interview).
 
         The diary can establish a red flag but never rule one out (twitching before the diary
         began, a place not logged), so a question that asks about a red flag is skipped only
         when the known value already raises that flag.
         """
-        if spec.phase == "emergency" or spec.field is None:
-            return False
-        head, _, tail = spec.field.partition(".")
-        value = self.known.get(head)
-        present = (tail in value) if tail and isinstance(value, dict) else value is not None
-        guarded = [f for f in load_knowledge().red_flags if f.question == spec.id]
-        if not present or not guarded:
-            return present
         try:
-            ctx = CaseContext.of(self._draft_case(include_answers=False))
+            ctx: CaseContext | None = CaseContext.of(self._draft_case(include_answers=False))
         except ValidationError:
-            return False
-        return any(ctx.holds(f.when) for f in guarded)
+            ctx = None
+        skipped = set()
+        for spec in self._specs.values():
+            if spec.phase == "emergency" or spec.field is None:
+                continue
+            head, _, tail = spec.field.partition(".")
+            value = self.known.get(head)
+            present = (tail in value) if tail and isinstance(value, dict) else value is not None
+            guarded = [f for f in load_knowledge().red_flags if f.question == spec.id]
+            if present and (
+                not guarded or (ctx is not None and any(ctx.holds(f.when) for f in guarded))
+            ):
+                skipped.add(spec.id)
+        return frozenset(skipped)
 
     def _relevant(self, spec: QuestionSpec) -> bool:
-        if self._known_field(spec):
+        if spec.id in self._skipped:
             return False
         if spec.ask_if is None:
             return True
