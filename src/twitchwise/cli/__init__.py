@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import apple_health as _apple_health  # noqa: F401
 from . import assess as _assess  # noqa: F401
+from . import backup as _backup  # noqa: F401
 from . import diary as _diary  # noqa: F401
 from . import diary_io as _diary_io  # noqa: F401
 from . import insights as _insights  # noqa: F401

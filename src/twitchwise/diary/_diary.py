@@ -13,7 +13,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -388,6 +388,48 @@ class Diary:
         query = select(AssessmentRow).order_by(AssessmentRow.id.desc()).limit(limit)
         with self._read() as session:
             return [to_assessment(row) for row in session.scalars(query)]
+
+    # -- whole tables, for a backup and its restore ---------------------------------------
+
+    @staticmethod
+    def tables() -> list[Table]:
+        """Every table a backup holds, parents first; rows travel column by column from these."""
+        from ._tables import all_tables
+
+        return all_tables()
+
+    def all_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table as {column: value}, read in one transaction (a consistent
+        snapshot even while someone writes), by table name, each in primary-key order."""
+        from ._tables import table_rows
+
+        with self._read() as session:
+            return {table.name: table_rows(session, table) for table in self.tables()}
+
+    def row_counts(self) -> dict[str, int]:
+        """How many rows each table holds."""
+        from ._tables import count_rows
+
+        with self._read() as session:
+            return count_rows(session)
+
+    def is_empty(self) -> bool:
+        return not any(self.row_counts().values())
+
+    def replace_tables(
+        self, rows: Mapping[str, Sequence[Mapping[str, Any]]], *, replace: bool = False
+    ) -> None:
+        """Make the diary hold exactly `rows` (by table name), in one transaction: all or nothing.
+
+        Without `replace` a diary that holds anything is refused, so nothing is overwritten by
+        accident; the emptiness check and the writes are in the same write transaction.
+        """
+        from ._tables import count_rows, replace_all
+
+        with self._write() as session:
+            if not replace and any(count_rows(session).values()):
+                raise DiaryError("diary", "is not empty; restore into an empty diary or replace it")
+            replace_all(session, rows)
 
     def erase(self) -> None:
         """Delete everything the diary holds (the schema stays)."""
