@@ -10,6 +10,7 @@ from rich.console import Console
 
 from twitchwise.diary import DiaryError
 from twitchwise.importers.diary_csv import (
+    DAY_VALUES_FILE,
     DAYS_FILE,
     TWITCHES_FILE,
     export_diary_csv,
@@ -21,7 +22,9 @@ from ._errors import fail
 from ._open import open_diary
 
 console = Console(soft_wrap=True)  # messages are not hard-wrapped: paths and ids stay whole
-_FOLDER = typer.Argument(metavar="DIR", help=f"Folder with {TWITCHES_FILE} and/or {DAYS_FILE}.")
+_FOLDER = typer.Argument(
+    metavar="DIR", help=f"Folder with {TWITCHES_FILE}, {DAYS_FILE} and/or {DAY_VALUES_FILE}."
+)
 
 
 @import_app.command("diary")
@@ -37,8 +40,16 @@ def import_diary(ctx: typer.Context, folder: Annotated[Path, _FOLDER]) -> None:
     twitches, days = stats.by_kind["twitches"], stats.by_kind["days"]
     console.print(
         f"Imported from {folder}: {twitches['added']} new twitches, {days['added']} new and "
-        f"{days['updated']} changed check-ins; {stats.unchanged} entries were already there."
+        f"{days['updated']} changed check-ins{_imported_values(stats.by_kind)}; "
+        f"{stats.unchanged} entries were already there."
     )
+
+
+def _imported_values(by_kind: dict[str, dict[str, int]]) -> str:
+    values = by_kind.get("day_values", {})
+    if not values.get("added") and not values.get("updated"):
+        return ""
+    return f", {values['added']} new and {values['updated']} changed imported values"
 
 
 @export_app.command("diary")
@@ -48,13 +59,15 @@ def export_diary(
         Path, typer.Argument(metavar="DIR", help="Folder to write the CSV files to.")
     ],
 ) -> None:
-    """Write the diary as twitches.csv and days.csv (the folder is created if needed)."""
+    """Write the diary as twitches.csv, days.csv and day_values.csv (values imported from other
+    apps, with their source); the folder is created if needed."""
     with open_diary(ctx) as diary:
         try:
             stats = export_diary_csv(diary, folder)
         except OSError as exc:
             fail(f"DIR: cannot write to {folder}: {exc.strerror}")
     console.print(
-        f"Exported {stats.twitches} twitches and {stats.days} check-ins to "
-        f"{folder / TWITCHES_FILE} and {folder / DAYS_FILE}."
+        f"Exported {stats.twitches} twitches, {stats.days} check-ins and {stats.day_values} "
+        f"imported values to {folder / TWITCHES_FILE}, {folder / DAYS_FILE} and "
+        f"{folder / DAY_VALUES_FILE}."
     )

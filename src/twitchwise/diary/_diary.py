@@ -286,22 +286,28 @@ class Diary:
             return int(getattr(result, "rowcount", 0) or 0)
 
     def import_entries(
-        self, twitches: Sequence[Mapping[str, Any]], checkins: Sequence[Mapping[str, Any]]
+        self,
+        twitches: Sequence[Mapping[str, Any]],
+        checkins: Sequence[Mapping[str, Any]],
+        day_values: Mapping[str, Mapping[tuple[date, str], float]] | None = None,
     ) -> ImportStats:
         """Store checked entries in one transaction; idempotent.
 
         `twitches` are clean twitch fields (see `check_twitch`); a twitch already stored with the
         same fields is not added again (as many copies as the input holds, no more).
         `checkins` are clean check-in columns plus `day`; each replaces that day's check-in.
+        `day_values` are checked imported values, {source: {(day, metric): value}}; each replaces
+        that source's value of that day and metric (as `import_day_values` does).
         """
         with self._write() as session:
             stats_t = import_twitches(session, twitches)
             stats_d = import_checkins(session, checkins)
+            stats_v = _store_sources(session, day_values or {})
         total = ImportStats(
-            added=stats_t["added"] + stats_d["added"],
-            updated=stats_d["updated"],
-            unchanged=stats_t["unchanged"] + stats_d["unchanged"],
-            by_kind={"twitches": stats_t, "days": stats_d},
+            added=stats_t["added"] + stats_d["added"] + stats_v["added"],
+            updated=stats_d["updated"] + stats_v["updated"],
+            unchanged=stats_t["unchanged"] + stats_d["unchanged"] + stats_v["unchanged"],
+            by_kind={"twitches": stats_t, "days": stats_d, "day_values": stats_v},
         )
         return total
 
@@ -436,6 +442,19 @@ class Diary:
         with self._write() as session:
             for model in (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow):
                 session.execute(delete(model))
+
+
+def _store_sources(
+    session: Session, by_source: Mapping[str, Mapping[tuple[date, str], float]]
+) -> dict[str, int]:
+    """Imported values of several sources, in the caller's transaction; counts what changed."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    for source, wanted in by_source.items():
+        stats = store_day_values(session, dict(wanted), source)
+        counts["added"] += stats.added
+        counts["updated"] += stats.updated
+        counts["unchanged"] += stats.unchanged
+    return counts
 
 
 @contextmanager

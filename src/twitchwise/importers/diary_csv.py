@@ -1,4 +1,5 @@
-"""The diary CSV (docs/reference/diary-format.md): `twitches.csv` and `days.csv` in one folder.
+"""The diary CSV (docs/reference/diary-format.md): `twitches.csv`, `days.csv` and
+`day_values.csv` (values imported from other apps, with their source) in one folder.
 
 Import checks every row of both files first and reports every bad cell with its file, line and
 column; only a clean folder is written, in one transaction, so an error or a crash leaves the
@@ -18,11 +19,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from twitchwise.diary import CheckIn, Diary, DiaryError, ImportStats, Problem, Twitch
-from twitchwise.diary._validate import check_checkin, check_day, check_twitch
+from twitchwise.diary import CheckIn, DayValue, Diary, DiaryError, ImportStats, Problem, Twitch
+from twitchwise.diary._validate import check_checkin, check_day, check_day_value, check_twitch
 
 TWITCHES_FILE = "twitches.csv"
 DAYS_FILE = "days.csv"
+DAY_VALUES_FILE = "day_values.csv"
+DAY_VALUE_COLUMNS: tuple[str, ...] = ("date", "metric", "value", "source")
 TWITCH_COLUMNS: tuple[str, ...] = ("time", "site", "intensity", "count", "duration_s", "note")
 DAY_FILE_COLUMNS: tuple[str, ...] = (
     "date",
@@ -37,7 +40,11 @@ DAY_FILE_COLUMNS: tuple[str, ...] = (
     "medications",
     "notes",
 )
-_REQUIRED = {TWITCHES_FILE: ("time", "site"), DAYS_FILE: ("date",)}
+_REQUIRED = {
+    TWITCHES_FILE: ("time", "site"),
+    DAYS_FILE: ("date",),
+    DAY_VALUES_FILE: DAY_VALUE_COLUMNS,
+}
 _LISTS = ("symptoms", "medications")
 
 
@@ -48,6 +55,8 @@ class DiaryFiles:
     twitches: list[dict[str, Any]] = field(default_factory=list)
     days: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    day_values: dict[str, dict[tuple[date, str], float]] = field(default_factory=dict)
+    """Imported values by source: {source: {(day, metric): value}}."""
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -159,6 +168,70 @@ def parse_days(text: str, problems: list[Problem], name: str = DAYS_FILE) -> lis
     return rows
 
 
+def _day_value_row(
+    record: dict[str, str], line: int, name: str
+) -> tuple[str, date, str, float] | list[Problem]:
+    """(source, day, metric, value) of one day_values.csv row, or its problems."""
+    found: list[Problem] = []
+    cells = {k: v.strip() for k, v in record.items()}
+    for column in DAY_VALUE_COLUMNS:
+        if not cells.get(column):
+            found.append(Problem(column, "is empty; an imported value needs one", name, line))
+    if found:
+        return found
+    source, metric = cells["source"], cells["metric"]
+    if len(source) > 64:
+        found.append(Problem("source", "name the source in 1 to 64 characters", name, line))
+    day: date | None = None
+    try:
+        day = check_day(cells["date"])
+    except DiaryError as exc:
+        found.extend(_located(exc.problems, name, line))
+    try:
+        value = float(cells["value"])
+    except ValueError:
+        found.append(Problem("value", f"is not a number: {cells['value']!r}", name, line))
+        return found
+    reason = check_day_value(metric, value)
+    if reason:
+        found.append(Problem("metric" if "lower_snake" in reason else "value", reason, name, line))
+    if found or day is None:
+        return found
+    return source, day, metric, value
+
+
+def parse_day_values(
+    text: str, problems: list[Problem], name: str = DAY_VALUES_FILE
+) -> dict[str, dict[tuple[date, str], float]]:
+    """Imported values of a day_values.csv text, by source; a value twice is a problem."""
+    by_source: dict[str, dict[tuple[date, str], float]] = {}
+    seen: dict[tuple[str, date, str], int] = {}
+    for line, record in _records(text, name, DAY_VALUE_COLUMNS, problems):
+        row = _day_value_row(record, line, name)
+        if isinstance(row, list):
+            problems.extend(row)
+            continue
+        source, day, metric, value = row
+        if (source, day, metric) in seen:
+            earlier = seen[(source, day, metric)]
+            problems.append(Problem("metric", f"already has a row (line {earlier})", name, line))
+            continue
+        seen[(source, day, metric)] = line
+        by_source.setdefault(source, {})[(day, metric)] = value
+    return by_source
+
+
+def _read_day_values(folder: Path, found: DiaryFiles, problems: list[Problem]) -> None:
+    """day_values.csv, when the folder has one: folders written before it existed still import."""
+    path = folder / DAY_VALUES_FILE
+    if not path.is_file():
+        return
+    found.files.append(DAY_VALUES_FILE)
+    text = _read_text(path, problems)
+    if text is not None:
+        found.day_values = parse_day_values(text, problems)
+
+
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
     data = path.read_bytes()
     try:
@@ -187,8 +260,11 @@ def read_diary_folder(folder: Path) -> DiaryFiles:
                 found.twitches = rows
             else:
                 found.days = rows
+    _read_day_values(folder, found, problems)
     if not found.files:
-        raise DiaryError("DIR", f"{folder} holds neither {TWITCHES_FILE} nor {DAYS_FILE}")
+        raise DiaryError(
+            "DIR", f"{folder} holds none of {TWITCHES_FILE}, {DAYS_FILE}, {DAY_VALUES_FILE}"
+        )
     if problems:
         raise DiaryError.from_problems(problems)
     return found
@@ -197,7 +273,7 @@ def read_diary_folder(folder: Path) -> DiaryFiles:
 def import_diary_csv(diary: Diary, folder: Path) -> ImportStats:
     """Check, then store, the diary CSV files in `folder` (all or nothing; idempotent)."""
     files = read_diary_folder(folder)
-    return diary.import_entries(files.twitches, files.days)
+    return diary.import_entries(files.twitches, files.days, files.day_values)
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -250,6 +326,12 @@ def day_rows(checkins: Iterable[CheckIn]) -> Iterable[list[str]]:
         yield [c.day.isoformat(), *numbers, hard, *lists, c.notes or ""]
 
 
+def day_value_rows(values: Iterable[tuple[str, DayValue]]) -> Iterable[list[str]]:
+    """day_values.csv rows from `Diary.list_day_values()`: date, metric, value, source."""
+    for source, item in values:
+        yield [item.day.isoformat(), item.metric, format_number(item.value), source]
+
+
 def _write_atomically(path: Path, header: Sequence[str], rows: Iterable[list[str]]) -> int:
     """Write to a temporary file beside `path`, then rename: a crash never leaves half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -273,6 +355,7 @@ class ExportStats:
     twitches: int
     days: int
     folder: Path
+    day_values: int = 0
 
 
 def export_diary_csv(diary: Diary, folder: Path) -> ExportStats:
@@ -285,18 +368,25 @@ def export_diary_csv(diary: Diary, folder: Path) -> ExportStats:
         folder / TWITCHES_FILE, TWITCH_COLUMNS, twitch_rows(diary.list_twitches())
     )
     days = _write_atomically(folder / DAYS_FILE, DAY_FILE_COLUMNS, day_rows(diary.list_checkins()))
-    return ExportStats(twitches=twitches, days=days, folder=folder)
+    values = _write_atomically(
+        folder / DAY_VALUES_FILE, DAY_VALUE_COLUMNS, day_value_rows(diary.list_day_values())
+    )
+    return ExportStats(twitches=twitches, days=days, folder=folder, day_values=values)
 
 
 __all__ = [
     "DAYS_FILE",
     "DAY_FILE_COLUMNS",
+    "DAY_VALUES_FILE",
+    "DAY_VALUE_COLUMNS",
     "TWITCHES_FILE",
     "TWITCH_COLUMNS",
     "DiaryFiles",
     "ExportStats",
+    "day_value_rows",
     "export_diary_csv",
     "import_diary_csv",
+    "parse_day_values",
     "parse_days",
     "parse_twitches",
     "read_diary_folder",
