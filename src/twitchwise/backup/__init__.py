@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ._format import FORMAT, FORMAT_VERSION, MANIFEST, BackupError
+from ._format import FORMAT, FORMAT_VERSION, MANIFEST, BackupError, app_version
 from ._restore import CheckedBackup, read_backup, restore_backup
 from ._write import BackupSummary, backup_bytes, write_backup
 
@@ -14,6 +14,7 @@ __all__ = [
     "BackupError",
     "BackupSummary",
     "CheckedBackup",
+    "app_version",
     "backup_bytes",
     "read_backup",
     "restore_backup",

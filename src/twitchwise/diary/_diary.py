@@ -279,6 +279,16 @@ class Diary:
                 for row in session.scalars(query.order_by(*order))
             ]
 
+    def day_values_in_use(self) -> dict[tuple[date, str], tuple[str, float]]:
+        """The imported value statistics use for each (day, metric), with its source: when
+        several apps gave one, the latest import wins (as in `daily_frame`). A check-in's own
+        value still beats all of them; callers that show check-ins apply that rule."""
+        order = (DayValueRow.imported_at, DayValueRow.id)
+        query = select(DayValueRow.day, DayValueRow.metric, DayValueRow.source, DayValueRow.value)
+        with self._read() as session:
+            rows = session.execute(query.order_by(*order)).all()
+        return {(day, metric): (source, value) for day, metric, source, value in rows}
+
     def delete_day_values(self, source: str) -> int:
         """Forget everything imported from `source`; returns how many values went."""
         with self._write() as session:
