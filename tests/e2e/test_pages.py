@@ -22,6 +22,7 @@ PAGES = [
     "/insights",
     "/experiment",
     "/import",
+    "/data",
     "/about",
     "/docs",
     "/docs/interactive",

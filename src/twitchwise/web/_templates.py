@@ -37,6 +37,7 @@ NAV = [
     ("insights", "/insights", "Insights"),
     ("experiment", "/experiment", "Experiment"),
     ("import", "/import", "Import"),
+    ("data", "/data", "Your data"),
 ]
 
 

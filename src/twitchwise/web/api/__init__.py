@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from . import assess, checkins, experiments, export, health, insights, twitches
+from . import data as _data
 
 router = APIRouter(prefix="/api/v1")
 for module in (health, assess, twitches, checkins, export, insights, experiments):
     router.include_router(module.router)
+router.include_router(_data.router)
 
 __all__ = ["router"]

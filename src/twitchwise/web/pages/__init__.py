@@ -6,9 +6,11 @@ from fastapi import APIRouter, Depends
 
 from .._deps import verify_csrf
 from . import assess, checkin, diary, docs, experiment, home, insights, log, upload
+from . import data as _data
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 for module in (home, log, checkin, diary, assess, insights, experiment, upload, docs):
     router.include_router(module.router)
+router.include_router(_data.router)
 
 __all__ = ["router"]
