@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from ._format import FORMAT, FORMAT_VERSION, MANIFEST, BackupError, app_version
+from ._format import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    BackupError,
+    app_version,
+    describe_counts,
+)
 from ._restore import CheckedBackup, read_backup, restore_backup
 from ._write import BackupSummary, backup_bytes, write_backup
 
@@ -16,6 +23,7 @@ __all__ = [
     "CheckedBackup",
     "app_version",
     "backup_bytes",
+    "describe_counts",
     "read_backup",
     "restore_backup",
     "write_backup",

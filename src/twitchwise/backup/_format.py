@@ -25,6 +25,20 @@ class BackupError(DiaryError):
         super().__init__(field, message, problems=[Problem(field, message, file)])
 
 
+TABLE_LABELS = {
+    "twitches": "twitches",
+    "checkins": "check-ins",
+    "day_values": "imported values",
+    "assessments": "assessments",
+    "experiments": "experiments",
+}
+
+
+def describe_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(label, rows) per table, in words a person reads; a later table shows its own name."""
+    return [(TABLE_LABELS.get(name, name.replace("_", " ")), n) for name, n in counts.items()]
+
+
 def file_name(table: str) -> str:
     return f"{table}.jsonl" if table in JSONL_TABLES else f"{table}.csv"
 

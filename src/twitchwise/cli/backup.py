@@ -17,7 +17,9 @@ console = Console(soft_wrap=True)
 
 
 def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in counts.items())
+    from twitchwise.backup import describe_counts
+
+    return ", ".join(f"{n} {label}" for label, n in describe_counts(counts))
 
 
 @app.command()

@@ -24,17 +24,12 @@ router = APIRouter()
 
 MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 """A backup larger than this is not one of ours; stop copying it instead of filling the disk."""
-_LABELS = {
-    "twitches": "twitches",
-    "checkins": "check-ins",
-    "day_values": "imported values",
-    "assessments": "assessments",
-    "experiments": "experiments",
-}
 
 
 def _counts(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(_LABELS.get(name, name.replace("_", " ")), n) for name, n in counts.items()]
+    from twitchwise.backup import describe_counts
+
+    return describe_counts(counts)
 
 
 def _page(request: Request, diary: Diary, status: int = 200, **context: object) -> HTMLResponse:
