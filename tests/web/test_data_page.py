@@ -95,3 +95,12 @@ def test_a_damaged_or_foreign_file_changes_nothing(
 def test_restore_without_the_form_token_is_refused(client: TestClient, diary: Diary) -> None:
     response = client.post("/data/restore", files={"backup": ("b.zip", b"x", "application/zip")})
     assert response.status_code == 403
+
+
+def test_api_day_values_csv_keeps_the_source(client: TestClient, diary: Diary) -> None:
+    fill(diary)
+    response = client.get("/api/v1/export/day_values.csv")
+    assert response.status_code == 200
+    lines = response.text.splitlines()
+    assert lines[0] == "date,metric,value,source"
+    assert "2026-03-02,steps,10001,other-app" in lines and len(lines) == 6

@@ -10,7 +10,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 
 from twitchwise.diary import Diary
-from twitchwise.importers.diary_csv import DAY_FILE_COLUMNS, TWITCH_COLUMNS, day_rows, twitch_rows
+from twitchwise.importers.diary_csv import (
+    DAY_FILE_COLUMNS,
+    DAY_VALUE_COLUMNS,
+    TWITCH_COLUMNS,
+    day_rows,
+    day_value_rows,
+    twitch_rows,
+)
 
 from .._deps import get_diary
 
@@ -58,3 +65,14 @@ def export_twitches(diary: Diary = Depends(get_diary)) -> Response:
 )
 def export_days(diary: Diary = Depends(get_diary)) -> Response:
     return _download(csv_text(DAY_FILE_COLUMNS, day_rows(diary.list_checkins())), "days.csv")
+
+
+@router.get(
+    "/day_values.csv",
+    response_class=Response,
+    responses=CSV_RESPONSE,
+    summary="Every value imported from another app, with its source, as day_values.csv",
+)
+def export_day_values(diary: Diary = Depends(get_diary)) -> Response:
+    rows = day_value_rows(diary.list_day_values())
+    return _download(csv_text(DAY_VALUE_COLUMNS, rows), "day_values.csv")
