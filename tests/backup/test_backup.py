@@ -84,6 +84,10 @@ def test_restore_then_backup_gives_the_same_content(full: Diary, sqlite_url: str
         assert copy.all_rows() == full.all_rows()
         assert _contents(backup_bytes(copy)[0]) == _contents(data)
         assert copy.list_twitches() == full.list_twitches()
+    # and into the same kind of database (SQLite or PostgreSQL), replacing what is there
+    full.add_twitch("neck", datetime(2026, 4, 1, 9, 0))
+    restore_backup(full, io.BytesIO(data), replace=True)
+    assert _contents(backup_bytes(full)[0]) == _contents(data)
 
 
 def test_sqlite_backup_restores_into_postgresql(
