@@ -48,6 +48,7 @@ def _check_bundle(bundle: dict[str, Any]) -> None:
     assert len(urls) == len(bundle["entry"])
     references = [v for k, v in _walk(bundle["entry"]) if k == "reference"]
     assert all(ref in urls for ref in references), set(references) - urls
+    assert not [key for key, value in _walk(bundle) if value in ([], {}, "")], "empty value"
     canonicals = {r["url"] for r in _resources(bundle, "Questionnaire")}
     for response in _resources(bundle, "QuestionnaireResponse"):
         assert response["questionnaire"] in canonicals
@@ -159,3 +160,10 @@ def test_a_document_such_as_a_doctor_report_goes_in_as_a_document_reference(
     (reference,) = _resources(bundle, "DocumentReference")
     assert reference["content"][0]["attachment"]["contentType"] == "application/pdf"
     assert reference["content"][0]["attachment"]["data"] == "JVBERi0xLjc="
+
+
+def test_no_empty_arrays_even_for_an_empty_check_in(diary: Diary) -> None:
+    """FHIR JSON never carries an empty array or object."""
+    diary.save_checkin(DAY, notes=None)
+    bundle = build_bundle(diary, now=NOW)
+    _check_bundle(bundle)

@@ -110,7 +110,7 @@ class _Export:
         returns the values it gave, so an imported value for the same day and metric is left
         out (a value the person typed beats an imported one, as everywhere in the diary)."""
         day = checkin.day.isoformat()
-        response = {
+        response: dict[str, Any] = {
             "resourceType": "QuestionnaireResponse",
             "id": safe_id("checkin", day),
             "questionnaire": QUESTIONNAIRE_URL,
@@ -119,8 +119,10 @@ class _Export:
             "authored": day,
             "author": self.patient,
             "source": self.patient,
-            "item": answers(checkin),
         }
+        items = answers(checkin)
+        if items:  # FHIR JSON has no empty arrays: a check-in with nothing in it has no items
+            response["item"] = items
         response_ref = self.out.add(response)
         self.by_patient.append(response_ref)
         given: dict[str, float | bool] = {}
