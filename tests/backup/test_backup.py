@@ -205,3 +205,24 @@ def test_the_kept_backup_of_format_1_restores(diary: Diary) -> None:
 def test_write_backup_refuses_a_missing_folder(full: Diary, tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="does not exist"):
         write_backup(full, tmp_path / "nope" / "b.zip")
+
+
+def _zip(files: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files:
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_zip_with_a_file_twice_or_an_encrypted_file_is_refused(full: Diary) -> None:
+    data, _ = backup_bytes(full)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        files = [(name, archive.read(name)) for name in archive.namelist()]
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        twice = _zip([*files, ("twitches.csv", b"id\r\n")])
+    _refused(full, twice, "appears twice")
+    locked = bytearray(data)
+    central = locked.index(b"PK\x01\x02")  # the first file's central directory entry
+    locked[central + 8] |= 0x1  # its flags now say "encrypted": reading needs a password
+    _refused(full, bytes(locked), "cannot be read")

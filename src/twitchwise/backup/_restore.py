@@ -43,6 +43,8 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
         with archive.open(info) as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted, or an unknown compression
+        raise BackupError(f"cannot be read: {name} ({exc})", file=name) from None
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise BackupError(f"is damaged: {name} cannot be read ({exc})", file=name) from None
     if len(data) > MAX_FILE_BYTES:
@@ -82,6 +84,9 @@ def _entry_ok(entry: Any) -> bool:
 
 
 def _check_members(archive: zipfile.ZipFile, files: list[dict[str, Any]]) -> None:
+    names = archive.namelist()
+    if len(names) != len(set(names)):
+        raise BackupError("is damaged or altered: a file appears twice in the zip")
     listed = {f["name"] for f in files} | {MANIFEST}
     extra = sorted(set(archive.namelist()) - listed)
     if extra:
