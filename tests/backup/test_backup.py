@@ -170,14 +170,21 @@ def test_bad_cells_are_named_by_file_line_and_column(full: Diary) -> None:
 
 
 def test_rows_breaking_a_table_rule_write_nothing(full: Diary) -> None:
+    """Two rows with one id: only the database can tell, inside the transaction; it rolls back."""
     data, _ = backup_bytes(full)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        text = archive.read("twitches.csv").decode()
+        text = archive.read("day_values.csv").decode()
     header, first, *rest = text.split("\r\n")
-    cells = first.split(",")
-    cells[header.split(",").index("intensity")] = "9"
-    bad = _rebuild(data, {"twitches.csv": "\r\n".join([header, ",".join(cells), *rest]).encode()})
-    _refused(full, bad, "twitches: the rows break a rule")
+    twice = [header, first, first.replace("sleep_hours", "steps", 1), *rest]
+    manifest_rows = len([line for line in twice[1:] if line])
+    bad = _rebuild(data, {"day_values.csv": "\r\n".join(twice).encode()})
+    with zipfile.ZipFile(io.BytesIO(bad)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    for entry in manifest["files"]:
+        if entry["name"] == "day_values.csv":
+            entry["rows"] = manifest_rows
+    bad = _rebuild(bad, {"manifest.json": json.dumps(manifest).encode()})
+    _refused(full, bad, "day_values: the rows break a rule")
 
 
 def test_an_older_backup_without_a_table_leaves_that_table_empty(diary: Diary) -> None:
@@ -226,3 +233,25 @@ def test_a_zip_with_a_file_twice_or_an_encrypted_file_is_refused(full: Diary) ->
     central = locked.index(b"PK\x01\x02")  # the first file's central directory entry
     locked[central + 8] |= 0x1  # its flags now say "encrypted": reading needs a password
     _refused(full, bytes(locked), "cannot be read")
+
+
+def test_rows_an_entry_could_never_hold_are_refused_by_table_row_and_column(full: Diary) -> None:
+    data, _ = backup_bytes(full)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        twitches = archive.read("twitches.csv").decode()
+        checkins = archive.read("checkins.csv").decode()
+    bad = _rebuild(
+        data,
+        {
+            "twitches.csv": twitches.replace("left_calf", "knee").encode(),
+            "checkins.csv": checkins.replace(",6.5,", ",25.0,").encode(),
+        },
+    )
+    _refused(full, bad, r"twitches line 1, column site: .*knee")
+    with pytest.raises(DiaryError) as caught:
+        read_and_restore = restore_backup(full, io.BytesIO(bad), replace=True)
+        del read_and_restore
+    assert [(p.file, p.line, p.field) for p in caught.value.problems] == [
+        ("twitches", 1, "site"),
+        ("checkins", 1, "sleep_hours"),
+    ]

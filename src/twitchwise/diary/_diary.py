@@ -437,11 +437,13 @@ class Diary:
     ) -> None:
         """Make the diary hold exactly `rows` (by table name), in one transaction: all or nothing.
 
-        Without `replace` a diary that holds anything is refused, so nothing is overwritten by
-        accident; the emptiness check and the writes are in the same write transaction.
+        The rows are first held to the rules typed entries are held to (`check_rows`). Without
+        `replace` a diary that holds anything is refused, so nothing is overwritten by accident;
+        the emptiness check and the writes are in the same write transaction.
         """
-        from ._tables import count_rows, replace_all
+        from ._tables import check_rows, count_rows, replace_all
 
+        check_rows(rows)
         with self._write() as session:
             if not replace and any(count_rows(session).values()):
                 raise DiaryError("diary", "is not empty; restore into an empty diary or replace it")

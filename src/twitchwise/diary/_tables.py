@@ -13,8 +13,13 @@ from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ._entries import DAY_COLUMNS
 from ._errors import DiaryError, Problem
 from ._models import Base
+from ._validate import check_checkin, check_day_value, check_twitch
+
+MAX_PROBLEMS = 20
+"""A restore that fails lists this many problems, not ten thousand."""
 
 
 def all_tables() -> list[Table]:
@@ -75,3 +80,40 @@ def _advance_sequences(session: Session, tables: Sequence[Table]) -> None:
                 ),
                 {"table": table.name, "column": column.name},
             )
+
+
+def check_rows(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+    """Hold restored rows to the rules entries are held to when typed (known sites and symptoms,
+    ranges, metric names), so a restored diary is one this version can read; raises DiaryError
+    naming the table, row and column. Tables without such rules pass as they are."""
+    problems: list[Problem] = []
+    for table, found in (
+        ("twitches", _twitch_problems),
+        ("checkins", _checkin_problems),
+        ("day_values", _day_value_problems),
+    ):
+        for n, row in enumerate(rows.get(table, ()), start=1):
+            problems.extend(Problem(p.field, p.message, table, n) for p in found(row))
+            if len(problems) >= MAX_PROBLEMS:
+                raise DiaryError.from_problems(problems[:MAX_PROBLEMS])
+    if problems:
+        raise DiaryError.from_problems(problems)
+
+
+_TWITCH_FIELDS = ("site", "intensity", "count", "duration_s", "note")
+
+
+def _twitch_problems(row: Mapping[str, Any]) -> list[Problem]:
+    return check_twitch({k: row[k] for k in _TWITCH_FIELDS if k in row})[1]
+
+
+def _checkin_problems(row: Mapping[str, Any]) -> list[Problem]:
+    values = {k: row[k] for k in DAY_COLUMNS if k in row and row[k] is not None}
+    return check_checkin(values)[1]
+
+
+def _day_value_problems(row: Mapping[str, Any]) -> list[Problem]:
+    if "metric" not in row or "value" not in row:
+        return []
+    reason = check_day_value(row["metric"], row["value"])
+    return [Problem("value", reason)] if reason else []
