@@ -68,6 +68,8 @@ def restore(
                         "everything in it with the backup)"
                     )
                 if not yes:
+                    made = checked.manifest.get("created_at", "an unknown time")
+                    console.print(f"{file} holds {_counts(checked.counts)} (made {made}).")
                     _confirm(file)
             diary.replace_tables(checked.rows, replace=replace)
         except DiaryError as exc:
