@@ -108,3 +108,25 @@ def test_damaged_or_unknown_files_fail_clearly_and_write_nothing(
     assert "not an export twitchwise recognises" in text(result)
     assert "Health Connect" in text(result)
     assert stored(url) == 0
+
+
+def test_import_fitbit_folder_and_dry_run(url: str, tmp_path: Path) -> None:
+    import json
+
+    folder = tmp_path / "Takeout" / "Fitbit" / "Global Export Data"
+    folder.mkdir(parents=True)
+    (folder / "water_logs-0.json").write_text(
+        json.dumps(
+            [{"id": 1, "date": "03/01/24", "waterAmount": 500.0, "measurementUnit": "MILLILITER"}]
+        )
+    )
+    (folder / "steps-2024-03-01.json").write_text(
+        '[{"dateTime": "03/01/24 10:00:00", "value": "5"}]'
+    )
+    dry = run("import", "fitbit", "--dry-run", str(tmp_path / "Takeout"))
+    assert dry.exit_code == 0, dry.output
+    assert "water_litres" in text(dry) and "Steps were not imported" in text(dry)
+    result = run("import", "auto", str(tmp_path / "Takeout"))
+    assert result.exit_code == 0, result.output
+    with Diary.open(url) as diary:
+        assert len(diary.list_day_values(source="fitbit")) == 1

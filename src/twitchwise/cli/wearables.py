@@ -143,3 +143,13 @@ def report(result: ImportResult, changes: tuple[int, int, int] | None, path: Pat
         console.print(f"Ignored {sum(s.ignored.values()):,} unreadable records:")
         for reason, count in s.ignored.items():
             console.print(f"  {count:,} × {reason}", highlight=False)
+
+
+@import_app.command("fitbit")
+def import_fitbit(ctx: typer.Context, path: PathArg, dry_run: DryRun = False) -> None:
+    """Import sleep, exercise and water from a Fitbit export (Google Takeout or MyFitbitData).
+
+    PATH is the Takeout zip (or the folder you unzipped), or the older fitbit.com export.
+    Every file used is read and checked before anything is written.
+    """
+    _run(ctx, "fitbit", path, dry_run)

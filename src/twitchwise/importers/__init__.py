@@ -7,6 +7,7 @@ itself as ``apple-health`` when this package is imported.
 from __future__ import annotations
 
 from . import apple_health as apple_health
+from . import fitbit as fitbit
 from . import health_connect as health_connect
 from ._base import (
     DaySink,
@@ -34,6 +35,7 @@ __all__ = [
     "apple_health",
     "available_importers",
     "detect_importer",
+    "fitbit",
     "get_importer",
     "health_connect",
     "import_into",
