@@ -130,3 +130,21 @@ def test_import_fitbit_folder_and_dry_run(url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with Diary.open(url) as diary:
         assert len(diary.list_day_values(source="fitbit")) == 1
+
+
+def test_import_garmin_says_what_it_did_not_read(url: str, tmp_path: Path) -> None:
+    import json
+
+    wellness = tmp_path / "export" / "DI_CONNECT" / "DI-Connect-Wellness"
+    wellness.mkdir(parents=True)
+    night = {"calendarDate": "2025-01-04", "deepSleepSeconds": 3600, "lightSleepSeconds": 18000}
+    (wellness / "2025-01-03_2025-04-13_1_sleepData.json").write_text(json.dumps([night]))
+    (wellness.parent / "DI-Connect-Fitness").mkdir()
+    (wellness.parent / "DI-Connect-Fitness" / "me_0_summarizedActivities.json").write_text("[]")
+    result = run("import", "garmin", str(tmp_path / "export"))
+    assert result.exit_code == 0, result.output
+    assert "sleep_hours" in text(
+        result
+    ) and "activities (summarizedActivities) were not read" in text(result)
+    with Diary.open(url) as diary:
+        assert [v.value for _, v in diary.list_day_values(source="garmin")] == [6.0]

@@ -153,3 +153,13 @@ def import_fitbit(ctx: typer.Context, path: PathArg, dry_run: DryRun = False) ->
     Every file used is read and checked before anything is written.
     """
     _run(ctx, "fitbit", path, dry_run)
+
+
+@import_app.command("garmin")
+def import_garmin(ctx: typer.Context, path: PathArg, dry_run: DryRun = False) -> None:
+    """Import sleep from a Garmin Connect account export (the zip Garmin e-mails you).
+
+    Only the nightly sleep files are read; daily summaries and activities are named in the
+    summary as not read, because their layout has not been confirmed from a real export.
+    """
+    _run(ctx, "garmin", path, dry_run)

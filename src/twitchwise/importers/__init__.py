@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import apple_health as apple_health
 from . import fitbit as fitbit
+from . import garmin as garmin
 from . import health_connect as health_connect
 from ._base import (
     DaySink,
@@ -36,6 +37,7 @@ __all__ = [
     "available_importers",
     "detect_importer",
     "fitbit",
+    "garmin",
     "get_importer",
     "health_connect",
     "import_into",
