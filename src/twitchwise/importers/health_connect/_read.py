@@ -159,8 +159,11 @@ class Reader:
         if bad:
             self.ignored[f"{table}: impossible time, zone offset or value"] += int(bad)
 
-    def _put(self, metric: str, rows: Iterable[tuple[Any, ...]], factor: float) -> None:
+    def _put(self, metric: str, table: str, rows: Iterable[tuple[Any, ...]], factor: float) -> None:
         for day, value, count in rows:
+            if day == -1:
+                self.ignored[f"{table}: impossible time, zone offset or value"] += int(count)
+                continue
             self.values[metric, EPOCH + timedelta(days=int(day))] = float(value) * factor
             self.used += int(count)
 
@@ -172,15 +175,13 @@ class Reader:
         if not self._readable(m.metric, m.table, (*base, m.column), m.since):
             return
         t, v = _quote(m.table), m.column
-        valid = f"{_valid('', instant, self.max_day)} AND {_number(v)}"
-        scope = f"{v} IS NOT NULL" if m.combine == "intake" else "1"
-        self._count_bad(m.table, valid, scope)
-        day = _day("", instant)
+        # One pass per metric: rows that cannot be right fall on day -1 and are counted there.
+        day = f"CASE WHEN {_valid('', instant, self.max_day)} AND {_number(v)}"
+        day += f" THEN {_day('', instant)} ELSE -1 END"
         if m.combine == "max_source":
             sql = (
                 f"SELECT d, MAX(total), SUM(n) FROM (SELECT {day} AS d, SUM({v}) AS total,"
-                f" COUNT(*) AS n FROM {t} WHERE {valid}"
-                " GROUP BY app_info_id, device_info_id, d) GROUP BY d"
+                f" COUNT(*) AS n FROM {t} GROUP BY app_info_id, device_info_id, d) GROUP BY d"
             )
         elif m.combine == "intake":
             # The same drink written by several apps counts once: per (day, start, end, amount),
@@ -189,26 +190,24 @@ class Reader:
                 "SELECT d, SUM(v * most), SUM(n) FROM"
                 " (SELECT d, v, MAX(k) AS most, SUM(k) AS n FROM"
                 f" (SELECT {day} AS d, start_time, end_time, {v} AS v, COUNT(*) AS k FROM {t}"
-                f" WHERE {scope} AND {valid} GROUP BY d, start_time, end_time, v, app_info_id)"
+                f" WHERE {v} IS NOT NULL GROUP BY d, start_time, end_time, v, app_info_id)"
                 " GROUP BY d, start_time, end_time, v) GROUP BY d"
             )
         else:
-            sql = f"SELECT {day} AS d, AVG({v}), COUNT(*) FROM {t} WHERE {valid} GROUP BY d"
-        self._put(m.metric, self._rows(sql), m.factor)
+            sql = f"SELECT {day} AS d, AVG({v}), COUNT(*) FROM {t} GROUP BY d"
+        self._put(m.metric, m.table, self._rows(sql), m.factor)
 
     def mindfulness(self) -> None:
         cols = ("app_info_id", "device_info_id", *INTERVAL)
         if not self._readable("mindful_minutes", MINDFULNESS, cols, since=14):
             return
-        valid = _valid("", False, self.max_day)
-        self._count_bad(MINDFULNESS, valid)
+        day = f"CASE WHEN {_valid('', False, self.max_day)} THEN {_day('', False)} ELSE -1 END"
         sql = (
-            f"SELECT d, MAX(total), SUM(n) FROM (SELECT {_day('', False)} AS d,"
+            f"SELECT d, MAX(total), SUM(n) FROM (SELECT {day} AS d,"
             " SUM(end_time - start_time) AS total, COUNT(*) AS n"
-            f" FROM {MINDFULNESS} WHERE {valid} GROUP BY app_info_id, device_info_id, d)"
-            " GROUP BY d"
+            f" FROM {MINDFULNESS} GROUP BY app_info_id, device_info_id, d) GROUP BY d"
         )
-        self._put("mindful_minutes", self._rows(sql), 1 / 60_000)
+        self._put("mindful_minutes", MINDFULNESS, self._rows(sql), 1 / 60_000)
 
     def exercise(self) -> None:
         if not self._readable("exercise_minutes", EXERCISE, INTERVAL):
