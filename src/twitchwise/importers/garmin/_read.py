@@ -6,7 +6,9 @@ with one entry per night: ``calendarDate`` (the day the night ends, Garmin's own
 ``sleepStartTimestampGMT``/``sleepEndTimestampGMT`` and the night's totals in seconds
 (``deepSleepSeconds``, ``lightSleepSeconds``, ``remSleepSeconds`` (missing on some nights),
 ``awakeSleepSeconds``, ``unmeasurableSeconds``), and naps in ``napList`` (``napTimeSec``,
-``calendarDate``). Entries carrying only ``retro`` (and naps) are days without a night.
+``calendarDate``). Entries carrying only ``retro`` (and naps) are days without a night. In that
+real export the stage seconds add up to the span between the GMT start and end, and
+``calendarDate`` is the date of waking.
 
 Asleep time is deep + light + REM (awake and unmeasurable time are not sleep), plus naps on their
 own day. The daily summaries (``UDSFile_*.json``: steps), activities
