@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,8 @@ from twitchwise.importers import ImporterError, detect_importer, get_importer, i
 from twitchwise.importers.fitbit import FitbitError, read_export
 
 FIRST = date(2024, 1, 1)
+PROFILE_HEADER = "id,full_name,timezone,locale\n"
+"""The columns of Profile.csv that matter (the real file has more, and personal ones)."""
 TAKEOUT = "Takeout/Fitbit/Global Export Data"
 OLD = {"sleep": "MyFitbitData/Sam/Sleep", "other": "MyFitbitData/Sam/Physical Activity"}
 
@@ -141,12 +144,22 @@ def exports(draw: st.DrawFn) -> tuple[dict[str, Any], dict[tuple[date, str], flo
             }
         )
         truth[day, "water_litres"] = truth.get((day, "water_litres"), 0.0) + ml / 1000
+    steps = []
+    zone = draw(st.sampled_from([None, "Europe/Paris", "America/Los_Angeles", "Asia/Kolkata"]))
+    for minute in draw(st.lists(st.integers(0, 40 * 1440), unique=True, max_size=30)):
+        utc = datetime(2024, 3, 1, tzinfo=UTC) + timedelta(minutes=minute)  # spans DST changes
+        count = draw(st.integers(0, 150))
+        steps.append({"dateTime": utc.strftime("%m/%d/%y %H:%M:%S"), "value": str(count)})
+        if zone is not None:
+            day = utc.astimezone(ZoneInfo(zone)).date()
+            truth[day, "steps"] = truth.get((day, "steps"), 0.0) + count
     files = {
+        "Profile.csv": None if zone is None else PROFILE_HEADER + f"C698DD,Sam,{zone},en_US\n",
+        "steps-2024-03-01.json": steps,
         "sleep-2024-01-01.json": sleep[: len(sleep) // 2],
         "sleep-2024-01-31.json": sleep[len(sleep) // 2 :],
         "exercise-0.json": exercise,
         "water_logs-0.json": water,
-        "steps-2024-01-01.json": [{"dateTime": "01/01/24 00:00:00", "value": "12"}],
         "heart_rate-2024-01-01.json": [
             {"dateTime": "01/01/24 00:00:05", "value": {"bpm": 60, "confidence": 2}}
         ],
@@ -155,7 +168,14 @@ def exports(draw: st.DrawFn) -> tuple[dict[str, Any], dict[tuple[date, str], flo
 
 
 def _write(files: dict[str, Any], out: Path, takeout: bool, as_zip: bool) -> Path:
+    files = {k: v for k, v in files.items() if v is not None}
+
     def where(name: str) -> str:
+        if name == "Profile.csv":
+            folder = (
+                "Takeout/Fitbit/Your Profile" if takeout else "MyFitbitData/Sam/Personal & Account"
+            )
+            return f"{folder}/{name}"
         if takeout:
             return f"{TAKEOUT}/{name}"
         folder = OLD["sleep"] if name.startswith("sleep") else OLD["other"]
@@ -165,12 +185,12 @@ def _write(files: dict[str, Any], out: Path, takeout: bool, as_zip: bool) -> Pat
         target = out / ("takeout-20250101T000000Z-001.zip" if takeout else "MyFitbitData.zip")
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, data in files.items():
-                zf.writestr(where(name), json.dumps(data))
+                zf.writestr(where(name), data if isinstance(data, str) else json.dumps(data))
         return target
     for name, data in files.items():
         p = out / "export" / where(name)
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(json.dumps(data))
+        p.write_text(data if isinstance(data, str) else json.dumps(data))
     return out / "export"
 
 
@@ -199,7 +219,9 @@ def test_generated_exports_give_their_truth(
     _close({(v.day, v.metric): v.value for v in result.values}, truth)
     assert result.summary.ignored == {}
     assert "heart_rate" in result.summary.skipped_types
-    assert any("Steps were not imported" in n for n in result.summary.notes)
+    zoned = "Profile.csv" in files and files["Profile.csv"] is not None
+    note = "Steps were put on days" if zoned else "Steps were not imported"
+    assert any(note in n for n in result.summary.notes)
 
 
 def test_units_and_days(tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ def report(result: ImportResult, changes: tuple[int, int, int] | None, path: Pat
 
 @import_app.command("fitbit")
 def import_fitbit(ctx: typer.Context, path: PathArg, dry_run: DryRun = False) -> None:
-    """Import sleep, exercise and water from a Fitbit export (Google Takeout or MyFitbitData).
+    """Import sleep, exercise, water and steps from a Fitbit export (Takeout or MyFitbitData).
 
     PATH is the Takeout zip (or the folder you unzipped), or the older fitbit.com export.
     Every file used is read and checked before anything is written.

@@ -13,20 +13,25 @@ are those in the project's FORMAT_NOTES (taken from real exports, values removed
   partly overlapping logs as their joint span.
 - ``water_logs-N.json``: ``date`` "MM/DD/YY", ``waterAmount`` with ``measurementUnit``
   (``MILLILITER`` is the only unit seen in real files; others are ignored and counted).
-- ``steps-YYYY-MM-DD.json`` are minute counts in UTC (checked against the same export's CSVs),
-  and the export does not say reliably which time zone the person was in, so they would land on
-  the wrong local day: they are not imported, and the summary says so.
+- ``steps-YYYY-MM-DD.json`` are minute counts whose ``dateTime`` is UTC (checked against the same
+  export's CSVs). They are put on local days in the time zone of the Fitbit profile
+  (``Profile.csv``, column ``timezone``, an IANA name such as ``Europe/Paris``); the summary says
+  so, since days spent in another zone shift. Without a profile time zone they are not imported,
+  rather than put on UTC days.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .._base import DayValue, ImporterError, ImportResult, ImportSummary, Progress, register
 from .._tree import Tree
@@ -40,9 +45,36 @@ SLEEP = re.compile(r"(^|/)sleep-\d{4}-\d\d-\d\d\.json$")
 EXERCISE = re.compile(r"(^|/)exercise-\d+\.json$")
 WATER = re.compile(r"(^|/)water_logs-[\d-]+\.json$")
 STEPS = re.compile(r"(^|/)steps-\d{4}-\d\d-\d\d\.json$")
+PROFILE = re.compile(r"(^|/)Profile\.csv$")
 OTHER_JSON = re.compile(r"(^|/)([a-z_]+?)-[\d-]+\.json$")
 WATER_UNITS = {"MILLILITER": 0.001, "LITER": 1.0}
 EARLIEST = date(1900, 1, 1)
+
+
+_STAMP = re.compile(r"\d\d/\d\d/\d\d \d\d:\d\d:\d\d$")
+EPOCH = date(1970, 1, 1)
+
+
+def _offset(zone: ZoneInfo, utc: datetime) -> float:
+    offset = utc.astimezone(zone).utcoffset()
+    return offset.total_seconds() if offset is not None else 0.0
+
+
+def profile_zone(tree: Tree) -> ZoneInfo | None:
+    """The time zone of the Fitbit profile (``Profile.csv``, column ``timezone``), if known."""
+    for entry in tree.entries:
+        if not PROFILE.search(entry.name) or entry.size > 1 << 20:
+            continue
+        try:
+            rows = list(csv.DictReader(io.StringIO(tree.read(entry.name, AGAIN).decode())))
+        except (ImporterError, UnicodeDecodeError, csv.Error):
+            continue
+        name = (rows[0].get("timezone") or "").strip() if rows else ""
+        try:
+            return ZoneInfo(name) if name else None
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+    return None
 
 
 class FitbitError(ImporterError):
@@ -87,6 +119,8 @@ class Builder:
         self.sleep: dict[int | str, tuple[date, datetime, datetime, float]] = {}
         self.exercise: dict[int | str, tuple[float, float, float, date]] = {}
         self.water: dict[int | str, tuple[date, float]] = {}
+        self.steps: dict[str, float] = {}
+        """Steps by their UTC minute ("MM/DD/YY HH:MM:SS"; a minute in two files counts once)."""
         self.ignored: Counter[str] = Counter()
         self.used = 0
 
@@ -141,6 +175,37 @@ class Builder:
         if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
             raise BadEntry("waterAmount is not a number ≥ 0")
         self.water[item.get("id", f"#{n}")] = (day, float(amount) * factor)
+
+    def _steps(self, item: dict[str, Any], n: int) -> None:
+        stamp, value = item["dateTime"], float(item["value"])
+        if not isinstance(stamp, str) or _STAMP.match(stamp) is None:
+            raise BadEntry(f"unreadable dateTime {stamp!r}")
+        datetime.strptime(stamp, "%m/%d/%y %H:%M:%S")  # a real date and time, or ValueError
+        if not 0 <= value < 1e6:
+            raise BadEntry("value is not a number of steps")
+        self.steps[stamp] = value
+
+    def step_days(self, zone: ZoneInfo) -> dict[date, float]:
+        """Steps per local day in `zone`; the zone's offset is looked up once per UTC hour."""
+        offsets: dict[str, float] = {}
+        out: dict[date, float] = {}
+        for stamp, value in self.steps.items():
+            hour = stamp[:11]
+            off = offsets.get(hour)
+            if off is None:
+                utc = datetime(
+                    2000 + int(stamp[6:8]),
+                    int(stamp[:2]),
+                    int(stamp[3:5]),
+                    int(stamp[9:11]),
+                    tzinfo=UTC,
+                )
+                off = offsets[hour] = utc.timestamp() + _offset(zone, utc)
+            seconds = off + int(stamp[12:14]) * 60 + int(stamp[15:17])
+            day = EPOCH + timedelta(days=int(seconds // 86400))
+            if EARLIEST <= day <= self.latest:
+                out[day] = out.get(day, 0.0) + value
+        return out
 
     def values(self) -> dict[tuple[str, date], float]:
         out: dict[tuple[str, date], float] = {}
@@ -204,7 +269,9 @@ def read_export(
             "water_logs-*.json files in it)"
         )
     sizes = {e.name: e.size for e in tree.entries}
-    used = [(k, n) for k in ("sleep", "exercise", "water") for n in files[k]]
+    zone = profile_zone(tree) if files["steps"] else None
+    kinds = ("sleep", "exercise", "water", "steps") if zone else ("sleep", "exercise", "water")
+    used = [(k, n) for k in kinds for n in files[k]]
     total = sum(sizes[n] for _, n in used) or 1
     builder, done = Builder(today), 0
     for kind, name in used:
@@ -225,15 +292,23 @@ def read_export(
         if progress is not None:
             progress(done, total)
     notes = []
-    if files["steps"]:
+    found = builder.values()
+    if zone is not None:
+        for day, steps in builder.step_days(zone).items():
+            found["steps", day] = steps
+        notes.append(
+            f"Steps were put on days in your Fitbit profile's time zone ({zone.key}): Fitbit "
+            "stores them in UTC, so days you spent in another time zone may be shifted."
+        )
+    elif files["steps"]:
         notes.append(
             f"Steps were not imported ({len(files['steps'])} files): Fitbit writes them in UTC "
-            "and the export does not say which time zone you were in, so they would land on "
+            "and this export has no profile time zone (Profile.csv), so they would land on "
             "the wrong days. Fitbit's steps in Health Connect carry the time zone: import a "
             "Health Connect export for them."
         )
     values = sorted(
-        (DayValue(d, m, round(v, 6)) for (m, d), v in builder.values().items()),
+        (DayValue(d, m, round(v, 6)) for (m, d), v in found.items()),
         key=lambda dv: (dv.day, METRICS.index(dv.metric)),
     )
     return ImportResult(values, _summary(values, builder, tree, files, total, notes))
