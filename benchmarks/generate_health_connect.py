@@ -3,9 +3,11 @@
 Every export starts as a copy of a real Health Connect database (``healthconnect_staged.db``,
 schema version 9, written by Android's own tests; see tests/data/health-connect/SOURCES.md) and
 can be upgraded first: version 10 and 12 with AOSP's own upgrade statements
-(``derived_v10_v12_upgrade_statements.sql``), 11, 14 and 16 by creating the tables those versions
-added as HEALTH_CONNECT_SCHEMA.md describes them, and "23" by adding what people saw in their
-2026 exports (a ``device_data_provider_id`` column on every record table, an unknown table).
+(``derived_v10_v12_upgrade_statements.sql``), 11, 14, 15, 16 and 17 by creating the tables those
+versions added as HEALTH_CONNECT_SCHEMA.md describes them (their columns as far as it lists
+them), and "23" by adding what people saw in their 2026 exports (a ``device_data_provider_id``
+column on every record table, an unknown table). 13 and 18 changed no tables the import reads
+(18 adds backup bookkeeping), so only their ``user_version`` is set.
 Rows are written as Health Connect stores them: epoch milliseconds in UTC, zone offsets in
 seconds, caffeine and minerals in grams, water in litres, energy in small calories, sleep stages
 in ``sleep_stages_table``.
@@ -81,9 +83,25 @@ def upgrade(db: Path, version: int) -> None:
                 f"CREATE TABLE mindfulness_session_record_table ({INTERVAL_COLS}, "
                 "type INTEGER, title TEXT, notes TEXT)"
             )
+        if version >= 15:  # personal health records: the export empties these tables
+            con.execute(
+                "CREATE TABLE medical_data_source_table (row_id INTEGER PRIMARY KEY, "
+                "display_name TEXT, fhir_base_uri TEXT, app_info_id INTEGER)"
+            )
+            con.execute(
+                "CREATE TABLE medical_resource_table (row_id INTEGER PRIMARY KEY, "
+                "fhir_resource_type INTEGER, fhir_resource_id TEXT, fhir_data TEXT, "
+                "data_source_id INTEGER)"
+            )
         if version >= 16:
             con.execute(
                 f"CREATE TABLE activity_intensity_record_table ({INTERVAL_COLS}, type INTEGER)"
+            )
+        if version >= 17:
+            con.execute(
+                "CREATE TABLE read_access_logs_table (row_id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                "reader_app_id INTEGER, writer_app_id INTEGER, record_type TEXT, "
+                "read_time INTEGER, was_read_record_written_in_past_30_days INTEGER)"
             )
         if version >= 19:
             tables = [
