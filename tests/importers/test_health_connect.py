@@ -490,3 +490,14 @@ def test_progress_reaches_the_database_size(tmp_path: Path) -> None:
     seen: list[tuple[int, int | None]] = []
     read_export(_zip(db, tmp_path / "h.zip"), lambda d, t: seen.append((d, t)))
     assert seen[-1] == (db.stat().st_size, db.stat().st_size)
+
+
+def test_an_export_in_wal_mode_reads_the_same(tmp_path: Path) -> None:
+    """Android may leave the database in write-ahead-log mode; the copy is read all the same."""
+    db = tmp_path / "wal.db"
+    gen.write(gen.year(3), db)
+    before = read_export(db).values
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+    con.close()
+    assert read_export(_zip(db, tmp_path / "Health Connect.zip")).values == before
