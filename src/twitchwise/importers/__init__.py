@@ -1,7 +1,8 @@
 """Importers: turn other apps' exports into per-day diary values, without writing anything.
 
-Each importer is one module following `Importer` (see `_base`); the Apple Health one registers
-itself as ``apple-health`` when this package is imported.
+Each importer is one package following `Importer` (see `_base`) and registers itself when this
+package is imported: ``apple-health``, ``health-connect``, ``fitbit`` and ``garmin``.
+`detect_importer` picks one by a file's content.
 """
 
 from __future__ import annotations
