@@ -149,3 +149,15 @@ def test_bad_entries_counted_damaged_or_unknown_files_refused(tmp_path: Path) ->
             import_into(diary, importer, cut)
         _, again = import_into(diary, importer, good)
         assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_a_member_claiming_to_be_huge_is_not_unpacked(tmp_path: Path) -> None:
+    import twitchwise.importers._tree as tree
+
+    good = _write([[_night(FIRST, 3600, 14400, 5400, 600)], []], tmp_path, True)
+    tree.MAX_FILE, saved = 100, tree.MAX_FILE
+    try:
+        with pytest.raises(GarminError, match="more than any file of a real export"):
+            read_export(good)
+    finally:
+        tree.MAX_FILE = saved

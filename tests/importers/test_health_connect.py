@@ -501,3 +501,16 @@ def test_an_export_in_wal_mode_reads_the_same(tmp_path: Path) -> None:
     assert con.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
     con.close()
     assert read_export(_zip(db, tmp_path / "Health Connect.zip")).values == before
+
+
+def test_a_database_too_big_for_the_temporary_folder_is_refused_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    from collections import namedtuple
+
+    db = tmp_path / "x.db"
+    gen.write(gen.year(1), db)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(1 << 30, 1 << 30, 10 << 20))
+    _refused(_zip(db, tmp_path / "h.zip"), "only 10 MB free")

@@ -15,6 +15,9 @@ from pathlib import Path
 from ._base import ImporterError
 
 ZIP_MAGIC = b"PK\x03\x04"
+MAX_FILE = 512 << 20
+"""Larger than any single JSON file of a real account export; a bigger one is refused unread
+(a zip can claim to unpack to far more than it holds)."""
 MAX_FILES = 200_000
 """More entries than any real export has; a folder beyond it is not an export (e.g. a home)."""
 
@@ -63,6 +66,12 @@ class Tree:
         return cls(path, entries, True)
 
     def read(self, name: str, again: str) -> bytes:
+        size = next((e.size for e in self.entries if e.name == name), 0)
+        if size > MAX_FILE:
+            raise ImporterError(
+                f"{name} unpacks to {size / 1e6:,.0f} MB, more than any file of a real export; "
+                "it was not read and nothing was imported"
+            )
         try:
             if not self.is_zip:
                 return (self.path / name).read_bytes()

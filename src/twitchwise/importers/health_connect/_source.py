@@ -11,6 +11,7 @@ a half-old, half-new result.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -132,9 +133,11 @@ def open_export(path: Path, progress: Progress | None = None) -> Iterator[Databa
                     f"(expected one SQLite file, {MEMBER_NAME}). {AGAIN}"
                 )
             size = info.file_size
+            _room_for(size, Path(tmp), path.name)
             _extract(path, info, copy, progress)
         elif head == SQLITE_MAGIC:
             size = path.stat().st_size
+            _room_for(size, Path(tmp), path.name)
             with path.open("rb") as src:
                 _copy(src, copy, size, progress, path.name)
         else:
@@ -150,6 +153,16 @@ def open_export(path: Path, progress: Progress | None = None) -> Iterator[Databa
         finally:
             check.cancel()
             conn.close()
+
+
+def _room_for(size: int, folder: Path, name: str) -> None:
+    """Refuse before copying when the temporary folder cannot hold the database."""
+    free = shutil.disk_usage(folder).free
+    if size > free - (64 << 20):
+        raise HealthConnectError(
+            f"{name} holds a {size / 1e6:,.0f} MB database, and the temporary folder has only "
+            f"{free / 1e6:,.0f} MB free to copy it to; nothing was imported"
+        )
 
 
 def _extract(path: Path, info: zipfile.ZipInfo, dest: Path, progress: Progress | None) -> None:
