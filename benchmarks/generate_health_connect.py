@@ -264,7 +264,11 @@ def truth(export: Export) -> dict[tuple[date, str], float]:
         elif r.table == "sleep_session_record_table":
             if r.stages:
                 sleep += [(s, e, r.end_off) for s, e, t in r.stages if t in ASLEEP]
-            else:
+            elif not any(
+                o.stages and o.start < r.end and o.end > r.start
+                for o in export.records
+                if o.table == r.table
+            ):
                 sleep.append((r.start, r.end, r.end_off))
         for (table, col), metric in intake_metrics.items():
             if r.table == table and r.values.get(col) is not None:

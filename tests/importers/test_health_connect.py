@@ -317,11 +317,25 @@ def test_sleep_counts_asleep_stages_on_the_wake_day_and_merges_apps(tmp_path: Pa
         tmp_path,
         [
             Rec("sleep_session_record_table", 1, 1, bed, bed + 8 * HOUR, 0, 0, {}, stages),
-            # A second app's session without stages over the same night: merged, not added.
+            # A second app's session without stages over the same night: the staged one wins.
             Rec("sleep_session_record_table", 2, 3, bed + HOUR, bed + 7 * HOUR, 0, 0),
+            # A third app's staged session overlapping the first: asleep parts merged.
+            Rec(
+                "sleep_session_record_table",
+                3,
+                3,
+                bed,
+                bed + 8 * HOUR,
+                0,
+                0,
+                {},
+                [(bed + 4 * HOUR, bed + 5 * HOUR + 30 * 60_000, 5)],
+            ),
+            # A nap written without stages, later that day: counted whole.
+            Rec("sleep_session_record_table", 2, 3, bed + 16 * HOUR, bed + 17 * HOUR, 0, 0),
         ],
     )
-    assert got == {(date(2024, 3, 2), "sleep_hours"): 7.0}
+    assert got == {(date(2024, 3, 2), "sleep_hours"): 6.5 + 1.0}
 
 
 def test_overlapping_exercise_sessions_count_once(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ year of minute-level steps never becomes Python objects. The rules match the App
   second app (same start, end and amount) counts once. Health Connect does not de-duplicate these
   itself: nutrition and hydration are exempt from its ``dedupe_hash``.
 - Sleep counts asleep stages only (sleeping, light, deep, REM); a session an app wrote without
-  stages counts whole. Overlapping sessions from several apps are merged, never added.
+  stages counts whole, unless a session with stages overlaps it (that one knows the awake
+  parts). Overlapping sessions from several apps are merged, never added.
 - Exercise minutes come from exercise sessions; overlapping sessions count as their union.
 - A day with no record of a kind gets no value: unknown, never zero.
 - Rows with an impossible time, zone offset or value are counted by reason and skipped.
@@ -254,9 +255,13 @@ class Reader:
                 " AND st.stage_start_time + 1000 * s.start_zone_offset >= 0"
                 f" AND st.stage_end_time + 1000 * s.end_zone_offset < {(self.max_day + 1) * DAY_MS}"
             )
+            # A session without stages counts only where no session with stages overlaps it:
+            # the staged one knows when you were awake, the plain one would count that as sleep.
+            staged_ids = f"SELECT parent_key FROM {STAGES} WHERE parent_key IS NOT NULL"
             whole += (
-                f" AND s.row_id NOT IN (SELECT parent_key FROM {STAGES}"
-                " WHERE parent_key IS NOT NULL)"
+                f" AND s.row_id NOT IN ({staged_ids}) AND NOT EXISTS (SELECT 1 FROM {SLEEP} s2"
+                f" WHERE s2.row_id IN ({staged_ids})"
+                " AND s2.start_time < s.end_time AND s2.end_time > s.start_time)"
             )
             sql = f"{staged} UNION ALL {whole}"
         else:
