@@ -146,7 +146,11 @@ def open_export(path: Path, progress: Progress | None = None) -> Iterator[Databa
                 "(expected Health Connect.zip or the health_connect_export.db inside it)"
             )
         conn = _connect(copy, path.name)
-        check = IntegrityCheck(copy, path.name)
+        try:
+            check = IntegrityCheck(copy, path.name)
+        except HealthConnectError:
+            conn.close()
+            raise
         try:
             yield _inspect(conn, path.name, size)
             check.result()
