@@ -294,3 +294,32 @@ def test_damaged_or_foreign_exports_are_refused_and_nothing_is_written(tmp_path:
             import_into(diary, importer, broken)
         _, again = import_into(diary, importer, good)
         assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_steps_in_the_profile_zone_and_bad_rows_counted(tmp_path: Path) -> None:
+    steps = [
+        {"dateTime": "03/30/24 22:30:00", "value": "100"},  # 23:30 in Paris, 30 March
+        {"dateTime": "03/30/24 23:30:00", "value": "40"},  # 00:30 in Paris, 31 March
+        {"dateTime": "03/31/24 22:30:00", "value": "7"},  # 00:30 on 1 April (summer time)
+        {"dateTime": "03/31/24 22:30:00", "value": "7"},  # the same minute in a second file
+        {"dateTime": "13/45/24 10:00:00", "value": "5"},
+        {"dateTime": "03/30/24 25:00:00", "value": "5"},
+        {"dateTime": "03/30/24 10:00:00", "value": "many"},
+        {"value": "5"},
+    ]
+    files = {
+        "Profile.csv": PROFILE_HEADER + "X,Sam,Europe/Paris,fr_FR\n",
+        "steps-2024-03-30.json": steps,
+    }
+    result = read_export(_write(files, tmp_path, True, True))
+    assert [(v.day, v.value) for v in result.values] == [
+        (date(2024, 3, 30), 100.0),
+        (date(2024, 3, 31), 40.0),
+        (date(2024, 4, 1), 7.0),
+    ]
+    assert result.summary.ignored == {
+        "steps: a value of the wrong kind": 2,
+        "steps: unreadable dateTime '03/30/24 25:00:00'": 1,
+        "steps: no dateTime": 1,
+    }
+    assert "Europe/Paris" in result.summary.notes[0]
