@@ -46,6 +46,8 @@ class ImportSummary:
     """Records of a used type that could not be read, counted by reason."""
     first_day: date | None = None
     last_day: date | None = None
+    notes: list[str] = field(default_factory=list)
+    """What could not be read and why (a newer export format, a missing table or column)."""
 
 
 @dataclass

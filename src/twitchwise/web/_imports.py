@@ -1,8 +1,9 @@
-"""Apple Health imports run as background jobs so the page can show reading progress.
+"""Imports run as background jobs so the page can show reading progress.
 
 A job reads the whole uploaded export first (the importer writes nothing), then stores every
 value in one diary transaction: a damaged file changes nothing. Jobs live in memory only while
-the app runs; the uploaded copy is deleted when the job ends.
+the app runs; the uploaded copy is deleted when the job ends. The kind of export (Apple Health,
+Health Connect, Fitbit, Garmin) is recognised by content, whatever the file is called.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from twitchwise.diary import Diary, DiaryError, ImportStats
-from twitchwise.importers import ImporterError, ImportResult, get_importer
+from twitchwise.importers import ImporterError, ImportResult, available_importers, detect_importer
 
-SOURCE = "apple-health"
 MAX_JOBS = 20
 
 
@@ -29,6 +29,8 @@ class ImportJob:
     error: str | None = None
     result: ImportResult | None = None
     stats: ImportStats | None = None
+    label: str | None = None
+    """Which kind of export the file turned out to be (found by content)."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -70,9 +72,14 @@ def run_import(job: ImportJob, diary: Diary, path: Path) -> None:
         job.done, job.total = done, total
 
     try:
-        result = get_importer(SOURCE).read(path, progress)
+        importer = detect_importer(path)
+        if importer is None:
+            known = ", ".join(i.label for i in available_importers())
+            raise ImporterError(f"{job.filename} is not an export twitchwise recognises ({known})")
+        job.label = importer.label
+        result = importer.read(path, progress)
         job.result, job.state = result, "storing"
-        job.stats = diary.import_day_values(result.values, source=SOURCE)
+        job.stats = diary.import_day_values(result.values, source=importer.name)
         job.state = "finished"
     except (ImporterError, DiaryError) as exc:
         job.error, job.state = str(exc).replace(str(path), job.filename), "failed"

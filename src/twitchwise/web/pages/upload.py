@@ -1,4 +1,4 @@
-"""Import: upload an Apple Health export and watch it being read.
+"""Import: upload an export (recognised by its content) and watch it being read.
 
 Without JavaScript the form posts the file and the result page comes back when the import is
 done (the browser shows the upload's progress). With htmx the upload's progress is shown, then
@@ -42,7 +42,10 @@ async def upload(request: Request, diary: Diary = Depends(get_diary)) -> Respons
     form = await request.form()
     upload = form.get("export")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        error = "Choose your export.zip (or export.xml) from the Health app."
+        error = (
+            "Choose your export.zip (or export.xml) from the Health app, "
+            "or your Health Connect, Fitbit or Garmin zip."
+        )
         if is_htmx(request):
             return render(request, "partials/import_status.html", None, 422, job=None, error=error)
         return render(request, "import.html", "import", 422, error=error)
@@ -60,7 +63,7 @@ def _save(upload: UploadFile) -> Path:
     """Copy the upload to a private temporary file (the importer reads a path)."""
     suffix = Path(upload.filename or "").suffix.lower()
     fd, name = tempfile.mkstemp(
-        prefix="twitchwise-import-", suffix=suffix if suffix in (".zip", ".xml") else ""
+        prefix="twitchwise-import-", suffix=suffix if suffix in (".zip", ".xml", ".db") else ""
     )
     with os.fdopen(fd, "wb") as out:
         upload.file.seek(0)
