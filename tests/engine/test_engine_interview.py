@@ -14,7 +14,7 @@ CALM = {
     "breathing": "no", "stroke_weakness": "no", "stroke_speech": "no", "chemicals": "no",
     "sites": ["left_thigh"], "duration_days": "5", "course": "stable",
     "same_day_signs": ["none"], "neuro_signs": ["none"], "local_signs": ["none"],
-    "medications": "none", "fluid_loss": ["none"],
+    "medications": "none", "fluid_loss": ["none"], "mnd_signs": ["none"], "conditions": ["none"],
 }  # fmt: skip
 
 
@@ -93,10 +93,11 @@ def test_a_question_that_no_longer_matters_is_skipped() -> None:
 @pytest.mark.parametrize(
     ("qid", "raw", "message"),
     [
-        ("breathing", "maybe", "yes or no"),
+        ("breathing", "perhaps not", "if you are not sure, answer yes"),
         ("breathing", "", "yes or no"),
         ("sites", "", "at least one"),
-        ("sites", "knee", "unknown choice"),
+        ("sites", "knee", "which side"),
+        ("sites", "elbow", "not one of the choices"),
         ("duration_days", "a while", "enter a number"),
         ("duration_days", "-3", "at least 0"),
         ("sleep_hours", "30", "at most 24"),

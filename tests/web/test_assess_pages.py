@@ -52,7 +52,7 @@ def start(client: TestClient, csrf: Csrf, from_diary: str = "no") -> Walk:
     return Walk(client, token, response.text)
 
 
-ANSWERS = {"sites": ["left_thigh"], "duration_days": "5", "course": "stable"}
+ANSWERS = {"sites": ["left_thigh"], "duration_days": "5", "course": "stable", "age": ""}
 
 
 def finish(walk: Walk) -> str:

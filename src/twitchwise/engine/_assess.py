@@ -6,6 +6,7 @@ from ._assessment import Assessment
 from ._case import Case
 from ._context import CaseContext
 from ._contributors import contributors_of
+from ._medications import understood
 from ._plan import plan_of
 from ._triage import raised_flags, triage_of
 from ._vocab import Triage
@@ -18,6 +19,7 @@ HEADLINES = {
     Triage.URGENT: "See a doctor today or within 24 hours.",
     Triage.EMERGENCY: "Call your emergency number now.",
 }
+ADULT_AGE = 18
 DISCLAIMER = "twitchwise gives guidance, not a diagnosis. If you feel very unwell, get help now."
 
 
@@ -36,4 +38,13 @@ def assess(case: Case) -> Assessment:
         plan=plan_of(ctx, triage, flags, contributors),
         red_flag_details=flags,
         disclaimer=DISCLAIMER,
+        unrecognised_medications=list(ctx.recognition.unrecognised),
+        medications_understood=understood(case.medications),
+        advice_for=_advice_for(case),
     )
+
+
+def _advice_for(case: Case) -> str:
+    if case.age is None:
+        return "unknown_age"
+    return "child" if case.age < ADULT_AGE else "adult"
