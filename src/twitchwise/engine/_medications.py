@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from twitchwise.knowledge import MedicationClass, load_knowledge
 
@@ -58,7 +58,8 @@ _EXTRA = _words(
     "nebuliser nebulizer neb injection patch cream drops nasal hcl hydrochloride sodium "
     "potassium carbonate citrate sulfate sulphate mesylate maleate succinate tartrate fumarate "
     "generic brand spacer easyhaler accuhaler evohaler turbohaler turbuhaler diskus ellipta "
-    "respimat handihaler autohaler asthma copd depression anxiety sleep pain heart bp blood "
+    "respimat handihaler autohaler spiromax breezhaler genuair nexthaler clickhaler novolizer "
+    " asthma copd depression anxiety sleep pain heart bp blood "
     "pressure adhd mood migraine migraines cholesterol thyroid diabetes kidney kidneys reflux "
     "allergy allergies hayfever back ache headache headaches water fluid new old prescribed "
     "prescription over counter otc extended immediate delayed acting long short"
@@ -98,7 +99,7 @@ def _normal(text: str) -> list[str]:
 
 def _key(word: str) -> str:
     """A rough sound-alike key: 'Lasiks' and 'Lasix', 'Zolof' and 'Zoloft' come close."""
-    key = word.lower()
+    key = re.sub(r"(.)\1+", r"\1", word.lower())
     for old, new in (("ph", "f"), ("x", "ks"), ("ck", "k"), ("qu", "kw"), ("th", "t")):
         key = key.replace(old, new)
     key = key.translate(str.maketrans("cyz", "kis"))
@@ -157,7 +158,7 @@ def fuzzy_lookup(word: str) -> Entry | None:
         return keys[key][0]
     most = max(e for _, e in EDITS_BY_NAME_LENGTH)
     near = process.extract(
-        key, list(keys), scorer=Levenshtein.distance, score_cutoff=most, limit=None
+        key, list(keys), scorer=OSA.distance, score_cutoff=most, limit=None
     )
     fits = [(n, d) for n, d, _ in near if d <= keys[n][1] and n[0] == key[0]]
     if not fits:
@@ -200,12 +201,27 @@ def _is_none(tokens: list[str]) -> bool:
     return bool(tokens) and all(t in _NONE for t in tokens)
 
 
+@cache
+def _protected() -> re.Pattern[str]:
+    """Names that contain a separator word ("Coversyl Plus", "Tylenol with codeine")."""
+    names = [n for n in _index() if " " in n and _SEPARATORS.search(f" {n} ")]
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names or ["\x00"])) + r")\b")
+
+
+def _split(typed: str) -> list[str]:
+    """The parts of an entry, one medicine each; a name containing "plus" stays whole."""
+    spaced = " ".join(_TOKEN.findall(unicodedata.normalize("NFKC", typed).lower()))
+    if _protected().search(spaced):
+        typed = _protected().sub(lambda m: m.group(0).replace(" ", "_"), spaced)
+    return [p.strip(" .()[]{}").replace("_", " ") for p in _SEPARATORS.split(typed)]
+
+
 def recognise(typed: str) -> Recognition:
     """Read one typed entry (which may name several medicines)."""
     matches: list[MedicationMatch] = []
     unrecognised: list[str] = []
     stopped: list[str] = []
-    for part in (p.strip(" .()[]{}") for p in _SEPARATORS.split(typed)):
+    for part in _split(typed):
         tokens = _normal(part)
         content = [t for t in tokens if not _DOSE.match(t) and t not in _SCHEDULE]
         if not content or _is_none(tokens):

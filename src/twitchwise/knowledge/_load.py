@@ -122,6 +122,9 @@ def _check(kb: KnowledgeBase) -> None:
     _check_medications(kb)
     question_ids = {q.id for q in kb.questions}
     for flag in kb.red_flags:
+        for esc in flag.escalations:
+            if esc.level in ("urgent", "emergency") and not esc.advice:
+                raise KnowledgeError(f"red_flags.yaml:{flag.id}: an urgent escalation needs advice")
         if flag.question not in question_ids:
             raise KnowledgeError(f"red_flags.yaml:{flag.id}: unknown question {flag.question!r}")
     if len(question_ids) != len(kb.questions):

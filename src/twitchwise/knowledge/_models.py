@@ -122,10 +122,13 @@ class Symptom(_Strict):
 
 
 class Escalation(_Strict):
+    """Raises a red flag further; at urgent or above it must say what to do today (`advice`)."""
+
     when: Condition
     level: TriageName
     why: str
     source: str
+    advice: str | None = None
 
 
 class RedFlag(_Strict):
