@@ -157,9 +157,7 @@ def fuzzy_lookup(word: str) -> Entry | None:
     if key in keys:
         return keys[key][0]
     most = max(e for _, e in EDITS_BY_NAME_LENGTH)
-    near = process.extract(
-        key, list(keys), scorer=OSA.distance, score_cutoff=most, limit=None
-    )
+    near = process.extract(key, list(keys), scorer=OSA.distance, score_cutoff=most, limit=None)
     fits = [(n, d) for n, d, _ in near if d <= keys[n][1] and n[0] == key[0]]
     if not fits:
         return None
@@ -217,9 +215,9 @@ def _split(typed: str) -> list[str]:
 
 
 def recognise(typed: str) -> Recognition:
-    """Read one typed entry (which may name several medicines)."""
-    matches: list[MedicationMatch] = []
-    unrecognised: list[str] = []
+    """Read one typed entry (which may name several medicines). A medicine is shown with the
+    part of the entry that named it, or the whole entry when only one part named anything."""
+    read: list[tuple[str, list[tuple[str, MedicationClass]], list[str]]] = []
     stopped: list[str] = []
     for part in _split(typed):
         tokens = _normal(part)
@@ -230,11 +228,19 @@ def recognise(typed: str) -> Recognition:
             stopped.append(part)
             continue
         found, rest = _match_tokens(tokens)
-        matches += [MedicationMatch(part, g, c) for g, c in dict.fromkeys(found)]
-        if not found:
-            unrecognised.append(part)
-        else:
-            unrecognised += [w for w in rest if len(w) >= 6 and w.isalpha()]
+        read.append((part, found, rest))
+    named = [r for r in read if r[1]]
+    if not named:
+        unknown = tuple(p for p, _, _ in read) if stopped else (typed.strip(),) if read else ()
+        return Recognition((), unknown, tuple(stopped))
+    whole = typed.strip() if len(named) == 1 and len(read) == 1 else None
+    matches = [
+        MedicationMatch(whole or part, g, c)
+        for part, found, _ in named
+        for g, c in dict.fromkeys(found)
+    ]
+    unrecognised = [part for part, found, _ in read if not found]
+    unrecognised += [w for _, found, rest in named for w in rest if len(w) >= 6 and w.isalpha()]
     return Recognition(tuple(matches), tuple(dict.fromkeys(unrecognised)), tuple(stopped))
 
 

@@ -21,6 +21,7 @@ from ._assess import assess
 from ._assessment import Assessment
 from ._case import Case, refuse_control_characters
 from ._context import CaseContext
+from ._medications import recognise_all, understood
 from ._vocab import MIDLINE_REGIONS, SITE_IDS, course_rank, site_label
 
 Raw = str | list[str]
@@ -158,7 +159,11 @@ def _normalise_number(q: Question, raw: Raw) -> str:
         value = float(text)
     except ValueError:
         raise AnswerError(q.id, "enter a number" + (f" of {q.unit}" if q.unit else "")) from None
-    if value != value or (q.minimum is not None and value < q.minimum):
+    if value != value:
+        raise AnswerError(
+            q.id, "NaN is not a number; enter a number" + (f" of {q.unit}" if q.unit else "")
+        )
+    if q.minimum is not None and value < q.minimum:
         raise AnswerError(q.id, f"must be at least {q.minimum:g}")
     if q.maximum is not None and value > q.maximum:
         raise AnswerError(q.id, f"must be at most {q.maximum:g}")
@@ -367,6 +372,13 @@ class Interview:
         return assess(self.to_case())
 
 
+def medicines_read(iv: Interview) -> tuple[list[str], list[str]]:
+    """What the interview understood from the medicines typed so far, and what it did not."""
+    raw = iv.answers.get("medications")
+    typed = tuple(raw) if isinstance(raw, list) else ()
+    return understood(typed), list(recognise_all(typed).unrecognised)
+
+
 def _worst(name: str, known: Any, raw: Raw, spec: QuestionSpec) -> Any:
     """An answer merged with what was known: lists add up, durations and courses take the worse."""
     answer = _field_value(spec, raw)
@@ -391,4 +403,4 @@ def _field_value(spec: QuestionSpec, raw: Raw) -> Any:
     return [] if raw == NONE else raw
 
 
-__all__ = ["AnswerError", "Interview", "Option", "Question", "normalise"]
+__all__ = ["AnswerError", "Interview", "Option", "Question", "medicines_read", "normalise"]
