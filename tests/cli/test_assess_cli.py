@@ -176,7 +176,7 @@ def test_an_unusable_database_is_one_clear_line(tmp_path: Path) -> None:
     ("payload", "message"),
     [
         ('{"sites": ["back"], "duration_days": 2, "symptoms": ["breathing_difficulty"], '
-         '"symptoms": []}', 'the key "symptoms" appears twice'),
+         '"symptoms": []}', "the key 'symptoms' appears twice"),
         ("[" * 5000 + "]" * 5000, "nested more than 32 levels deep"),
         ('{"sites": ["back"], "duration_days": NaN}', "NaN is not a number"),
         ('{"sites": ["back"], "duration_days": 1, "medications": ["Lasix\\u202e"]}',

@@ -14,14 +14,19 @@ MAX_DEPTH = 32
 
 
 class CaseJSONError(ValueError):
-    """The text is not acceptable case JSON; the message says why (and names the key)."""
+    """The text is not acceptable case JSON; the message says why, and `key` names a repeated
+    key."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise CaseJSONError(f'the key "{key}" appears twice in one object; give it once')
+            raise CaseJSONError(f"the key '{key}' appears twice in one object; give it once", key)
         seen[key] = value
     return seen
 
