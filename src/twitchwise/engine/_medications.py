@@ -30,7 +30,7 @@ _DOSE = re.compile(r"^\d+(?:\.\d+)?$")
 _STOPPED = re.compile(
     r"\b(?:used to|stopped|no longer|not taking|not on|came off|come off|coming off|quit|"
     r"formerly|previously|in the past|gave up|discontinued|not any ?more|was on|no more|"
-    r"none now|nothing now)\b",
+    r"none now|nothing now|anymore|don'?t take|do not take)\b",
     re.I,
 )
 
@@ -41,7 +41,7 @@ def _words(text: str) -> frozenset[str]:
 
 _NONE = _words(
     "none nothing no nil na n a nope meds medicine medicines medication medications any "
-    "currently now at the moment"
+    "currently now at the moment anything regular regularly dont do not i take"
 )
 # Doses, schedules and filler: never a medicine's name, never "unrecognised" on their own.
 _SCHEDULE = _words(
@@ -58,6 +58,7 @@ _EXTRA = _words(
     "nebuliser nebulizer neb injection patch cream drops nasal hcl hydrochloride sodium "
     "potassium carbonate citrate sulfate sulphate mesylate maleate succinate tartrate fumarate "
     "generic brand spacer easyhaler accuhaler evohaler turbohaler turbuhaler diskus ellipta "
+    "modulite continus glycinate oxide ankles ankle legs swelling "
     "respimat handihaler autohaler spiromax breezhaler genuair nexthaler clickhaler novolizer "
     " asthma copd depression anxiety sleep pain heart bp blood "
     "pressure adhd mood migraine migraines cholesterol thyroid diabetes kidney kidneys reflux "
