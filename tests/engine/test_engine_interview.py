@@ -101,6 +101,7 @@ def test_a_question_that_no_longer_matters_is_skipped() -> None:
         ("duration_days", "a while", "enter a number"),
         ("duration_days", "-3", "at least 0"),
         ("sleep_hours", "30", "at most 24"),
+        ("sleep_hours", "nan", "NaN is not a number"),
         ("neuro_signs", "", '"none"'),
         ("neuro_signs", "none, weakness", "cannot be combined"),
         ("course", "9", "choose one of"),

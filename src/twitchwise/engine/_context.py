@@ -181,6 +181,8 @@ class CaseContext:
         if cond.conditions_any:
             named = [c.replace("_", " ") for c in cond.conditions_any if c in self.conditions]
             parts.append("you have " + _join(named))
+        if cond.medications_unrecognised and self.recognition.unrecognised:
+            parts.append("a medicine we could not recognise")
         if cond.age_at_least is not None and self.case.age is not None:
             parts.append(f"you are {self.case.age}")
         parts += [
