@@ -100,6 +100,6 @@ def refuse_control_characters(text: str) -> str:
     """Refuse control and bidirectional-override characters: they can hide or reorder what a
     person (or their doctor) reads on screen."""
     for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t":
+        if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t\n\r":
             raise ValueError(f"contains a control or direction character (U+{ord(ch):04X})")
     return text

@@ -95,7 +95,7 @@ def _present(spec: QuestionSpec) -> Question:
 
 
 def _as_list(raw: Raw) -> list[str]:
-    items = raw if isinstance(raw, list) else raw.replace(";", ",").split(",")
+    items = raw if isinstance(raw, list) else re.sub(r"[;\r\n]", ",", raw).split(",")
     return [i.strip() for i in items if i.strip()]
 
 

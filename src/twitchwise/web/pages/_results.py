@@ -31,6 +31,11 @@ def source_of(source_id: str) -> dict[str, str]:
 def _told(case: dict[str, Any]) -> list[tuple[str, str]]:
     kb = load_knowledge()
     rows = []
+    if case.get("age") is not None:
+        rows.append(("Age", f"{case['age']}"))
+    conditions = case.get("conditions") or []
+    if conditions:
+        rows.append(("Conditions", ", ".join(c.replace("_", " ") for c in conditions)))
     if "sites" in case:
         rows.append(("Where", ", ".join(site_label(s) for s in case["sites"])))
     if "duration_days" in case:
