@@ -116,6 +116,8 @@ def test_no_real_name_is_read_as_another_drug() -> None:
         ("Moduretic", ["amiloride", "hydrochlorothiazide"]),
         ("Coversyl Plus", ["perindopril", "indapamide"]),
         ("stopped Prozac, now sertraline", ["sertraline"]),
+        ("I was on Lasix but now on bumetanide", ["bumetanide"]),
+        ("switched from Prozac to sertraline 50mg", ["sertraline"]),
         ("Lasix [/] 40mg", ["furosemide"]),
         ("Ventolin [as needed]", ["salbutamol"]),
     ],

@@ -23,7 +23,13 @@ from rapidfuzz.distance import OSA
 
 from twitchwise.knowledge import MedicationClass, load_knowledge
 
-_SEPARATORS = re.compile(r"\s*(?:[,;+&/|\n]|\b(?:and|with|plus|or|also|then)\b)\s*", re.I)
+_SEPARATORS = re.compile(
+    r"\s*(?:[,;+&/|\n]|\b(?:and|with|plus|or|also|then|but|now|instead|"
+    r"(?:switched|changed|moved)\s+(?:over\s+)?to)\b)\s*",
+    re.I,
+)
+# "switched from Prozac to sertraline": what comes after "from" was stopped
+_FROM_TO = re.compile(r"\b(?:switched|changed|moved)\s+from\s+(.+?)\s+to\s+", re.I)
 _GLUED_DOSE = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _DOSE = re.compile(r"^\d+(?:\.\d+)?$")
@@ -209,6 +215,7 @@ def _protected() -> re.Pattern[str]:
 
 def _split(typed: str) -> list[str]:
     """The parts of an entry, one medicine each; a name containing "plus" stays whole."""
+    typed = _FROM_TO.sub(lambda m: f"stopped {m.group(1)}, ", typed)
     spaced = " ".join(_TOKEN.findall(unicodedata.normalize("NFKC", typed).lower()))
     if _protected().search(spaced):
         typed = _protected().sub(lambda m: m.group(0).replace(" ", "_"), spaced)
