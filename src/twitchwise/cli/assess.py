@@ -95,6 +95,8 @@ def _ask(console: Console, q: Question, step: tuple[int, int]) -> str:
         "text_list": 'comma-separated, or "none"',
     }
     extra = ", Enter to skip" if q.optional else ""
+    if q.phase == "emergency":
+        extra = "; not sure counts as yes: if you are not sure, call now"
     back = "go back" if q.kind == "sites" else "back"
     return console.input(f"[cyan]({escape(hints[q.kind])}{extra}; {back}, quit)[/] > ").strip()
 
