@@ -27,11 +27,16 @@ SymptomId = Literal[
     "breathing_difficulty", "sudden_one_sided_weakness", "sudden_speech_loss",
     "chemical_exposure", "dark_urine", "tingling_lips_with_spasms", "palpitations",
     "heavy_sweating", "vomiting_diarrhoea",
+    "falls", "gradual_breathlessness", "breathless_lying_flat", "tremor", "confusion", "fever",
+    "agitation",
 ]  # fmt: skip
 
 RedFlagId = Literal[
-    SymptomId, "persistent", "worsening", "widespread", "medication_suspected", "bulbar"
-]
+    SymptomId, "persistent", "worsening", "widespread", "medication_suspected", "bulbar",
+    "lithium_toxicity", "serotonin_toxicity", "low_potassium_risk", "caffeine_toxicity",
+]  # fmt: skip
+
+ConditionId = Literal["kidney_disease", "heart_failure", "fluid_restriction", "pregnancy"]
 
 ContributorId = Literal[
     "overexertion", "stress_anxiety", "dehydration", "electrolyte_imbalance",
@@ -47,6 +52,7 @@ SYMPTOM_IDS: tuple[str, ...] = get_args(SymptomId)
 CONTRIBUTOR_IDS: tuple[str, ...] = get_args(ContributorId)
 RED_FLAG_IDS: tuple[str, ...] = (*SYMPTOM_IDS, *get_args(RedFlagId)[1:])
 COURSES: tuple[str, ...] = get_args(Course)
+CONDITION_IDS: tuple[str, ...] = get_args(ConditionId)
 
 
 class Triage(IntEnum):

@@ -24,7 +24,7 @@ def diary_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 CASE = {"sites": ["left_thigh"], "duration_days": 3, "factors": {"caffeine_mg_per_day": 500}}
-CALM_INPUT = ["no", "no", "no", "no", "1", "5", "2", "4", "7", "4", "none", "3"]
+CALM_INPUT = ["no", "no", "no", "no", "", "1", "5", "2", "4", "7", "4", "4", "none", "7", "5"]
 
 
 def invoke(*args: str, stdin: str | None = None) -> object:
@@ -60,9 +60,9 @@ def test_interview_stops_at_an_emergency() -> None:
 
 
 def test_interview_back_and_reprompt() -> None:
-    result = runner.invoke(app, ["assess", "--json"], input="no\nback\nmaybe\nno\nyes\n")
+    result = runner.invoke(app, ["assess", "--json"], input="no\nback\npurple\nno\nyes\n")
     assert result.exit_code == 0, result.output
-    assert "answer yes or no" in result.output
+    assert "answer yes or no; if you are not sure, answer yes" in " ".join(result.output.split())
     payload = json.loads(result.output[result.output.index("{") :])
     assert payload["red_flags"] == ["sudden_one_sided_weakness"]
 
@@ -105,8 +105,8 @@ def test_batch_without_json_shows_the_same_result_as_the_interview() -> None:
         ("{not json", "not valid JSON: line 1"),
         (json.dumps({**CASE, "colour": "red"}), "colour: Extra inputs are not permitted"),
         (json.dumps({**CASE, "sites": ["knee"]}), "sites.0"),
-        (json.dumps({**CASE, "symptoms": ["tremor"]}), "symptoms"),
-        (json.dumps({**CASE, "symptoms": ["cramping", "cramping"]}), "lists a symptom twice"),
+        (json.dumps({**CASE, "symptoms": ["twitchiness"]}), "symptoms"),
+        (json.dumps({**CASE, "symptoms": ["cramping", "cramping"]}), "lists the same id twice"),
         (json.dumps({**CASE, "age": "34"}), "age: Input should be a valid integer"),
         (json.dumps({**CASE, "factors": {"sleep_hours": 30}}), "factors.sleep_hours"),
         (json.dumps({**CASE, "duration_days": -1}), "duration_days"),
@@ -140,7 +140,7 @@ def _diary_with_three_weeks_of_twitching(url: str) -> None:
 
 def test_diary_assessment_asks_only_what_the_diary_cannot_answer(diary_url: str) -> None:
     _diary_with_three_weeks_of_twitching(diary_url)
-    answers = ["no"] * 4 + ["1", "2", "4", "7", "4", "none", "3"] + [""] * 6
+    answers = ["no"] * 4 + ["", "1", "2", "4", "7", "4", "4", "none", "7", "5"] + [""] * 7
     result = runner.invoke(app, ["assess", "--diary", "--json"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "For how many days" not in result.output
@@ -170,3 +170,66 @@ def test_an_unusable_database_is_one_clear_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--db", f"sqlite:///{not_a_db}", "assess"], input="no\nyes\n")
     assert result.exit_code == 2
     assert "db" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ('{"sites": ["back"], "duration_days": 2, "symptoms": ["breathing_difficulty"], '
+         '"symptoms": []}', "the key 'symptoms' appears twice"),
+        ("[" * 5000 + "]" * 5000, "nested more than 32 levels deep"),
+        ('{"sites": ["back"], "duration_days": NaN}', "NaN is not a number"),
+        ('{"sites": ["back"], "duration_days": 1, "medications": ["Lasix\\u202e"]}',
+         "control or direction character"),
+    ],
+)  # fmt: skip
+def test_dangerous_json_is_refused_with_its_own_message(payload: str, message: str) -> None:
+    result = runner.invoke(app, ["assess", "--case", "-", "--json"], input=payload)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_every_bad_case_in_a_list_is_reported() -> None:
+    cases = [{**CASE, "course": "sideways"}, CASE, {**CASE, "duration_days": -1}, 7]
+    result = runner.invoke(app, ["assess", "--case", "-"], input=json.dumps(cases))
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "case 1: course" in out and "case 3: duration_days" in out
+    assert "case 4: a case must be a JSON object" in out
+
+
+def test_typed_markup_is_shown_as_typed() -> None:
+    case = {**CASE, "medications": ["Lasix [/] 40mg", "Ventolin [as needed]", "Zyxorol [b]"]}
+    result = runner.invoke(app, ["assess", "--case", "-"], input=json.dumps(case))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Lasix [/] 40mg (furosemide)" in out
+    assert "Ventolin [as needed] (salbutamol)" in out
+    assert "Not recognised: Zyxorol [b]" in out
+
+
+def test_quitting_early_prints_the_emergency_safety_line() -> None:
+    result = runner.invoke(app, ["assess"], input="no\nquit\n")
+    assert result.exit_code == 1
+    assert "call your emergency number now" in " ".join(result.output.split())
+
+
+def test_not_sure_to_an_emergency_question_is_treated_as_yes() -> None:
+    result = runner.invoke(app, ["assess", "--json"], input="not sure\n")
+    assert result.exit_code == 0
+    payload = json.loads(result.output[result.output.index("{") :])
+    assert payload["triage"] == "emergency"
+
+
+def test_words_labels_and_back_as_a_place() -> None:
+    answers = ["no"] * 4 + ["", "back, above my left knee", "5", "getting worse", "no", "no",
+               "no", "no", "Lasix 40mg, Zyxorol", "no", "no"] + [""] * 9  # fmt: skip
+    result = runner.invoke(app, ["assess", "--json"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "understood Lasix 40mg (furosemide): a diuretic" in out
+    assert "not recognised Zyxorol: check the leaflet or ask a pharmacist" in out
+    payload = json.loads(result.stdout[result.stdout.index("{") :])
+    assert {"widespread", "worsening", "medication_suspected"} <= set(payload["red_flags"])
+    assert payload["unrecognised_medications"] == ["Zyxorol"]

@@ -21,6 +21,7 @@ SELF_CARE: list[tuple[str, Answer]] = [
     ("suddenly become weak or numb", "No"),
     ("speech suddenly become slurred", "No"),
     ("exposed to pesticides", "No"),
+    ("How old are you", "34"),
     ("Where do you feel the twitching", ["Left thigh (front, above the knee)"]),
     ("how many days", "2"),
     ("getting better, staying the same", "About the same"),
@@ -29,6 +30,7 @@ SELF_CARE: list[tuple[str, Answer]] = [
     ("accompanied by any of these", ["None of these"]),
     ("Which medicines", "none"),
     ("In the last few days", ["None of these"]),
+    ("Do any of these apply to you", ["None of these"]),
     ("hours do you usually sleep", "7.5"),
     ("how much caffeine", "95"),
     ("alcoholic drinks", "2"),
@@ -45,8 +47,10 @@ def question(page: Page) -> str:
     return page.get_by_role("heading", level=1).inner_text().strip()
 
 
-def answer(page: Page, value: Answer) -> None:
-    if isinstance(value, str) and page.get_by_role("radio").count():
+def answer(page: Page, value: Answer | re.Pattern[str]) -> None:
+    if isinstance(value, re.Pattern):
+        page.get_by_role("radio", name=value).check()
+    elif isinstance(value, str) and page.get_by_role("radio").count():
         page.get_by_role("radio", name=value, exact=True).check()
     elif isinstance(value, str):
         box = page.get_by_role("spinbutton").or_(page.get_by_role("textbox"))
@@ -81,7 +85,7 @@ def run_interview(page: Page, answers: list[tuple[str, Answer]]) -> list[str]:
 def banner(page: Page) -> tuple[str, str]:
     """The triage banner's heading and its background colour."""
     section = page.locator("main section").first
-    heading = section.get_by_role("heading", level=2).first.inner_text()
+    heading = section.get_by_role("heading").first.inner_text()
     colour = section.evaluate("el => getComputedStyle(el).backgroundColor")
     return heading, colour
 
@@ -103,14 +107,18 @@ def test_an_emergency_answer_ends_the_assessment_with_the_red_banner(
     assert "speech suddenly become slurred" in question(page)
     answer(page, "Yes")  # sudden slurred speech: a possible stroke
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
     alert = page.get_by_role("alert")
     expect(alert).to_be_visible()
-    expect(alert.get_by_role("heading", level=2)).to_have_text(
-        re.compile(r"^Emergency: call your local emergency number now")
+    # Tap-to-call comes first: nothing on the result is before it.
+    first_link = page.locator("main a").first
+    expect(first_link).to_have_attribute("href", "tel:999")
+    expect(alert.get_by_role("link", name=re.compile(r"^Call 112"))).to_have_attribute(
+        "href", "tel:112"
     )
-    expect(alert.get_by_role("heading", name="What to do now")).to_be_visible()
+    expect(alert.get_by_role("heading", level=1)).to_have_text("Emergency")
     expect(alert.get_by_role("listitem").first).to_contain_text("Call your emergency number now")
+    main_text = page.locator("main").inner_text()
+    assert main_text.count("say you think it may be a stroke") == 1, "advice is said once"
     heading, colour = banner(page)
     assert heading.startswith("Emergency"), "the emergency banner is the first thing on the page"
     r, g, b = rgb(colour)
@@ -118,6 +126,30 @@ def test_an_emergency_answer_ends_the_assessment_with_the_red_banner(
     # The reasons name what was answered, with a source.
     reasons = page.get_by_role("region", name="Why")
     expect(reasons).to_contain_text("Source:")
+
+
+def test_not_sure_to_an_emergency_question_means_call_now(
+    page: Page, live_server: LiveServer
+) -> None:
+    start(page)
+    answer(page, re.compile(r"^Not sure"))
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator("main a").first).to_have_attribute("href", "tel:999")
+
+
+def test_the_wizard_says_which_medicines_it_understood(page: Page, live_server: LiveServer) -> None:
+    start(page)
+    answers = [(f, a) for f, a in SELF_CARE if f != "Which medicines"]
+    for _ in range(20):
+        text = question(page)
+        if "Which medicines" in text:
+            answer(page, "Lasix 40mg, Zyxorol [x]")
+            break
+        answer(page, next(a for f, a in answers if f.lower() in text.lower()))
+    box = page.get_by_role("region", name="What we understood from your medicines")
+    expect(box).to_contain_text("Lasix 40mg (furosemide): a diuretic")
+    expect(box).to_contain_text("Not recognised: Zyxorol [x]")
+    expect(box).to_contain_text("ask a pharmacist")
 
 
 def test_a_calm_case_reaches_self_care_with_sourced_causes_and_plan(
@@ -169,6 +201,8 @@ def test_a_missing_or_impossible_answer_is_asked_again_with_the_reason(
     start(page)
     for _ in range(4):
         answer(page, "No")
+    assert "How old are you" in question(page)
+    answer(page, "")  # optional: left empty
     assert "Where do you feel" in question(page)
     page.get_by_role("button", name="Continue").click()  # nothing chosen
     assert "Where do you feel" in question(page)

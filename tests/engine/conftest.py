@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 from twitchwise.engine import Case
 from twitchwise.engine._vocab import COURSES, SITE_IDS, SYMPTOM_IDS
 
-MEDICINES = ["Lasix 40 mg", "ibuprofen", "Ventolin", "sertraline 50mg", "paracetamol", "lithium"]
+MEDICINES = [
+    "Lasix 40 mg", "ibuprofen", "Ventolin", "sertraline 50mg", "paracetamol", "lithium",
+    "tramadol", "Moduretic", "ramipril 5mg", "Entresto", "Renvela", "my water tablet",
+    "used to take Prozac", "Zyxorol 10mg",
+]  # fmt: skip
+CONDITIONS = ["kidney_disease", "heart_failure", "fluid_restriction", "pregnancy"]
 
 
 def factors() -> st.SearchStrategy[dict[str, Any]]:
@@ -29,7 +34,7 @@ def factors() -> st.SearchStrategy[dict[str, Any]]:
 def cases() -> st.SearchStrategy[Case]:
     """Any valid case."""
     return st.builds(
-        lambda sites, duration, course, symptoms, facts, meds, tried: Case.model_validate(
+        lambda sites, duration, course, symptoms, facts, meds, tried, person: Case.model_validate(
             {
                 "sites": sites,
                 "duration_days": duration,
@@ -38,6 +43,7 @@ def cases() -> st.SearchStrategy[Case]:
                 "factors": facts,
                 "medications": meds,
                 "tried_lifestyle_changes": tried,
+                **person,
             }
         ),
         st.lists(st.sampled_from(SITE_IDS), min_size=1, max_size=4, unique=True),
@@ -45,6 +51,19 @@ def cases() -> st.SearchStrategy[Case]:
         st.sampled_from(COURSES),
         st.sets(st.sampled_from(SYMPTOM_IDS), max_size=5),
         factors(),
-        st.lists(st.sampled_from(MEDICINES), max_size=2),
+        st.lists(st.sampled_from(MEDICINES), max_size=3),
         st.booleans(),
+        people(),
+    )
+
+
+def people() -> st.SearchStrategy[dict[str, Any]]:
+    """Age, weight and conditions, each maybe unknown."""
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "age": st.integers(2, 100),
+            "weight_kg": st.floats(10, 150),
+            "conditions": st.lists(st.sampled_from(CONDITIONS), unique=True, max_size=2),
+        },
     )

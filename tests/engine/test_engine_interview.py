@@ -14,7 +14,7 @@ CALM = {
     "breathing": "no", "stroke_weakness": "no", "stroke_speech": "no", "chemicals": "no",
     "sites": ["left_thigh"], "duration_days": "5", "course": "stable",
     "same_day_signs": ["none"], "neuro_signs": ["none"], "local_signs": ["none"],
-    "medications": "none", "fluid_loss": ["none"],
+    "medications": "none", "fluid_loss": ["none"], "mnd_signs": ["none"], "conditions": ["none"],
 }  # fmt: skip
 
 
@@ -93,13 +93,15 @@ def test_a_question_that_no_longer_matters_is_skipped() -> None:
 @pytest.mark.parametrize(
     ("qid", "raw", "message"),
     [
-        ("breathing", "maybe", "yes or no"),
+        ("breathing", "perhaps not", "if you are not sure, answer yes"),
         ("breathing", "", "yes or no"),
         ("sites", "", "at least one"),
-        ("sites", "knee", "unknown choice"),
+        ("sites", "knee", "which side"),
+        ("sites", "elbow", "not one of the choices"),
         ("duration_days", "a while", "enter a number"),
         ("duration_days", "-3", "at least 0"),
         ("sleep_hours", "30", "at most 24"),
+        ("sleep_hours", "nan", "NaN is not a number"),
         ("neuro_signs", "", '"none"'),
         ("neuro_signs", "none, weakness", "cannot be combined"),
         ("course", "9", "choose one of"),
@@ -163,3 +165,56 @@ def test_told_leaves_out_history_an_emergency_stopped_us_asking() -> None:
     calm = Interview()
     run(calm, CALM)
     assert calm.told()["duration_days"] == 5
+
+
+@pytest.mark.parametrize("unsure", ["not sure", "Maybe", "don't know", "unsure"])
+def test_not_sure_to_an_emergency_question_counts_as_yes(unsure: str) -> None:
+    iv = Interview()
+    iv.answer("breathing", unsure)
+    assert iv.next_question() is None
+    assert iv.assessment().triage == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed", "expected"),
+    [
+        ("course", "getting worse", "worsening"),
+        ("course", "Worse", "worsening"),
+        ("course", "about the same", "stable"),
+        ("neuro_signs", "no", ["none"]),
+        ("sites", "back", ["back"]),
+        ("sites", "left thigh, above my right knee", ["left_thigh", "right_thigh"]),
+        ("sites", "tongue; right calf", ["tongue", "right_calf"]),
+        ("medications", "Lasix 40mg\nVentolin", ["Lasix 40mg", "Ventolin"]),
+        ("conditions", "I am pregnant", ["pregnancy"]),
+    ],
+)
+def test_typed_labels_and_words_are_understood(qid: str, typed: str, expected: object) -> None:
+    iv = Interview()
+    iv.answer(qid, typed)
+    assert iv.answers[qid] == expected
+
+
+@pytest.mark.parametrize("typed", ["Lasix\u202e 40mg", "Zoloft\x00", "Ventolin\u200b"])
+def test_control_and_direction_characters_are_refused(typed: str) -> None:
+    with pytest.raises(AnswerError, match="control or direction character"):
+        Interview().answer("medications", typed)
+
+
+def test_the_interview_reads_medicines_back() -> None:
+    from twitchwise.engine.interview import medicines_read
+
+    iv = Interview()
+    iv.answer("medications", "Lasix 40mg, Zyxorol, used to take Prozac")
+    understood, unrecognised = medicines_read(iv)
+    assert "Lasix 40mg (furosemide): a diuretic (water tablet)" in understood
+    assert "used to take Prozac: stopped, so not counted" in understood
+    assert unrecognised == ["Zyxorol"]
+
+
+def test_age_and_conditions_reach_the_case() -> None:
+    iv = Interview()
+    run(iv, {**CALM, "age": "15", "weight_kg": "50", "conditions": ["kidney_disease"]})
+    case = iv.to_case()
+    assert case.age == 15 and case.weight_kg == 50 and case.conditions == {"kidney_disease"}
+    assert iv.assessment().advice_for == "child"

@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 
 from twitchwise.engine import Case, Triage, assess
+from twitchwise.knowledge import load_knowledge
 
-VIGNETTES = json.loads((Path(__file__).parents[1] / "data" / "vignettes.json").read_text())
+DATA = Path(__file__).parents[1] / "data"
+VIGNETTES = json.loads((DATA / "vignettes.json").read_text())
+SECOND_PASS = json.loads((DATA / "vignettes_second_pass.json").read_text())
+VIGNETTES += SECOND_PASS
 
 
 def _case(vignette: dict[str, Any]) -> Case:
@@ -30,6 +34,13 @@ def test_vignette(vignette: dict[str, Any]) -> None:
     top3 = {c.id for c in result.contributors[:3]}
     assert set(expect.get("contributors_top3", [])) <= top3
     assert not set(expect.get("not_contributors", [])) & {c.id for c in result.contributors}
+
+
+def test_second_pass_vignettes_each_cite_a_known_source() -> None:
+    """Issue 9: at least 40 new vignettes, each with the source for its expected level."""
+    sources = load_knowledge().sources
+    assert len(SECOND_PASS) >= 40
+    assert all(v["expect"]["source"] in sources for v in SECOND_PASS)
 
 
 def test_there_are_vignettes_of_every_level() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
@@ -19,29 +20,44 @@ STYLES = {
 
 def _cite(source: str) -> str:
     src = load_knowledge().sources.get(source)
-    return f"[dim](source: {src.title if src else source})[/]"
+    return f"[dim](source: {escape(src.title if src else source)})[/]"
 
 
 def render_assessment(console: Console, result: Assessment) -> None:
-    """Print `result` for a person; an emergency shows what to do now before anything else."""
+    """Print `result` for a person; an emergency shows what to do now before anything else.
+    Everything that can contain what the person typed is escaped, so "Lasix [/] 40mg" is shown
+    as typed instead of being read as markup."""
     label, style = STYLES[result.triage]
     console.print(Panel(Text(result.headline, style="bold"), title=label, style=style))
     if result.triage == "emergency":
         for item in result.plan:
-            console.print(f"  • [bold]{item.text}[/]")
+            if item.text != result.headline:
+                console.print(f"  • [bold]{escape(item.text)}[/]")
     if result.red_flag_details:
         lines = [
-            f"• [bold]{f.title}[/] ({f.answer}). {f.why} {_cite(f.source)}"
+            f"• [bold]{escape(f.title)}[/] ({escape(f.answer)}). {escape(f.why)} {_cite(f.source)}"
             for f in result.red_flag_details
         ]
         console.print(Panel(Group(*map(Text.from_markup, lines)), title="Why"))
+    _render_medicines(console, result)
     if result.contributors:
         lines = [
-            f"{i}. [bold]{c.title}[/]: {c.why} {_cite(c.source)}"
+            f"{i}. [bold]{escape(c.title)}[/]: {escape(c.why)} {_cite(c.source)}"
             for i, c in enumerate(result.contributors, 1)
         ]
         console.print(Panel(Group(*map(Text.from_markup, lines)), title="Likely everyday causes"))
     if result.triage != "emergency" and result.plan:
-        lines = [f"• {p.text} {_cite(p.source)}" for p in result.plan]
+        lines = [f"• {escape(p.text)} {_cite(p.source)}" for p in result.plan]
         console.print(Panel(Group(*map(Text.from_markup, lines)), title="Your plan"))
-    console.print(f"[dim]{result.disclaimer}[/]")
+    console.print(f"[dim]{escape(result.disclaimer)}[/]")
+
+
+def _render_medicines(console: Console, result: Assessment) -> None:
+    """What was understood from the medicines, and what was not (never silently dropped)."""
+    lines = [f"• {escape(m)}" for m in result.medications_understood]
+    lines += [
+        f"• [bold]Not recognised:[/] {escape(u)}. Check the leaflet or ask a pharmacist."
+        for u in result.unrecognised_medications
+    ]
+    if lines:
+        console.print(Panel(Group(*map(Text.from_markup, lines)), title="Your medicines"))

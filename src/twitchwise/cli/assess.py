@@ -6,23 +6,32 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
-from twitchwise.diary import Diary, DiaryFacts, case_facts_from_diary
-from twitchwise.engine import Assessment, Case, assess
-from twitchwise.engine.interview import AnswerError, Interview, Question
+from twitchwise.engine import Assessment, Case, CaseJSONError, assess, loads_case_json
+from twitchwise.engine.interview import AnswerError, Interview, Question, medicines_read
 
 from ._app import app
 from ._errors import describe_validation_error, fail
 from ._open import open_diary
 from ._render import render_assessment
 
-BACK = frozenset({"back", "b"})
+if TYPE_CHECKING:
+    from twitchwise.diary import Diary, DiaryFacts
+
+BACK = frozenset({"back", "b", "go back", "previous", "<"})
+ANSWER_NOT_COMMAND = frozenset({"back", "b"})  # on the sites question, "back" is a place
 QUIT = frozenset({"quit", "q", "exit"})
+SAFETY_LINE = (
+    "If you have trouble breathing, sudden weakness of one side, sudden slurred speech, or feel "
+    "very unwell, call your emergency number now (999 in the UK, 112 in Europe, 911 in North "
+    "America)."
+)
 METADATA_KEYS = ("id", "note")
 
 
@@ -34,27 +43,35 @@ def _load_json(path: str) -> Any:
     except UnicodeDecodeError:
         fail(f"{path} is not UTF-8 text")
     try:
-        return json.loads(text)
+        return loads_case_json(text)
     except json.JSONDecodeError as exc:
         fail(f"{path} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")
+    except CaseJSONError as exc:
+        fail(f"{path}: {exc}")
 
 
-def _parse_case(raw: Any, prefix: str) -> tuple[Case, dict[str, Any]]:
+def _parse_case(raw: Any, prefix: str) -> tuple[Case, dict[str, Any]] | str:
+    """The case and its metadata, or the message saying what is wrong with it."""
     if not isinstance(raw, dict):
-        fail(f"{prefix.rstrip(': ') or 'input'}: a case must be a JSON object")
+        return f"{prefix.rstrip(': ') or 'input'}: a case must be a JSON object"
     meta = {k: raw[k] for k in METADATA_KEYS if k in raw}
     body = {k: v for k, v in raw.items() if k not in METADATA_KEYS}
     try:
         return Case.model_validate(body), meta
     except ValidationError as exc:
-        fail(describe_validation_error(exc, prefix))
+        return describe_validation_error(exc, prefix)
 
 
 def parse_cases(raw: Any) -> tuple[list[tuple[Case, dict[str, Any]]], bool]:
-    """The cases in a JSON document (one object or a list) and whether it was a list."""
-    if isinstance(raw, list):
-        return [_parse_case(item, f"case {i}: ") for i, item in enumerate(raw, 1)], True
-    return [_parse_case(raw, "")], False
+    """The cases in a JSON document (one object or a list) and whether it was a list. Every
+    bad case is reported, not only the first, so a batch can be fixed in one go."""
+    items = raw if isinstance(raw, list) else [raw]
+    prefixes = [f"case {i}: " for i in range(1, len(items) + 1)] if isinstance(raw, list) else [""]
+    parsed = [_parse_case(item, p) for item, p in zip(items, prefixes, strict=True)]
+    errors = [p for p in parsed if isinstance(p, str)]
+    if errors:
+        fail("\n".join(errors))
+    return [p for p in parsed if not isinstance(p, str)], isinstance(raw, list)
 
 
 def _output(result: Assessment, meta: dict[str, Any]) -> dict[str, Any]:
@@ -64,11 +81,11 @@ def _output(result: Assessment, meta: dict[str, Any]) -> dict[str, Any]:
 
 def _ask(console: Console, q: Question, step: tuple[int, int]) -> str:
     console.print(f"\n[dim]Question {step[0] + 1} of about {step[1]}[/]")
-    console.print(f"[bold]{q.text}[/]")
+    console.print(f"[bold]{escape(q.text)}[/]")
     if q.help:
-        console.print(f"[dim]{q.help}[/]")
+        console.print(f"[dim]{escape(q.help)}[/]")
     for i, opt in enumerate(q.options, 1):
-        console.print(f"  {i:>2}. {opt.label}")
+        console.print(f"  {i:>2}. {escape(opt.label)}")
     hints = {
         "yes_no": "yes/no",
         "multi": "numbers separated by commas",
@@ -78,7 +95,28 @@ def _ask(console: Console, q: Question, step: tuple[int, int]) -> str:
         "text_list": 'comma-separated, or "none"',
     }
     extra = ", Enter to skip" if q.optional else ""
-    return console.input(f"[cyan]({hints[q.kind]}{extra}; back, quit)[/] > ").strip()
+    if q.phase == "emergency":
+        extra = "; not sure counts as yes: if you are not sure, call now"
+    back = "go back" if q.kind == "sites" else "back"
+    return console.input(f"[cyan]({escape(hints[q.kind])}{extra}; {back}, quit)[/] > ").strip()
+
+
+def _is_back(q: Question, reply: str) -> bool:
+    text = " ".join(reply.lower().split())
+    return text in BACK and not (q.kind == "sites" and text in ANSWER_NOT_COMMAND)
+
+
+def _show_medicines(console: Console, iv: Interview) -> None:
+    """Say what was understood from the medicines typed, and what was not."""
+    understood, unrecognised = medicines_read(iv)
+    for line in understood:
+        console.print(f"  [green]understood[/] {escape(line)}", highlight=False)
+    for typed in unrecognised:
+        console.print(
+            f"  [yellow]not recognised[/] {escape(typed)}: check the leaflet or ask a "
+            "pharmacist whether it can cause twitching",
+            highlight=False,
+        )
 
 
 def run_interview(console: Console, known: dict[str, Any] | None = None) -> Interview | None:
@@ -95,13 +133,16 @@ def run_interview(console: Console, known: dict[str, Any] | None = None) -> Inte
             return None
         if reply.lower() in QUIT:
             return None
-        if reply.lower() in BACK:
+        if _is_back(q, reply):
             iv.back()
             continue
         try:
             iv.answer(q.id, reply)
         except AnswerError as exc:
-            console.print(f"[red]{exc.message}[/]")
+            console.print(f"[red]{escape(exc.message)}[/]", highlight=False)
+            continue
+        if q.kind == "text_list":
+            _show_medicines(console, iv)
     console.print()
     return iv
 
@@ -126,6 +167,7 @@ def _interview_and_record(
     iv = run_interview(console, known=known)
     if iv is None:
         console.print("Stopped; nothing was saved.")
+        console.print(f"[bold]{SAFETY_LINE}[/]", highlight=False)
         raise typer.Exit(1)
     result = iv.assessment()
     diary.record_assessment(iv.told(), result.model_dump(mode="json"), origin=origin)
@@ -133,11 +175,13 @@ def _interview_and_record(
 
 
 def _assess_from_diary(ctx: typer.Context, console: Console, as_json: bool) -> None:
+    from twitchwise.diary import case_facts_from_diary
+
     with open_diary(ctx) as diary:
         facts = case_facts_from_diary(diary, date.today())
         err = Console(stderr=True) if as_json else console
         for fact in facts.facts:
-            err.print(f"[dim]From your diary:[/] {fact.sentence}")
+            err.print(f"[dim]From your diary:[/] {escape(fact.sentence)}")
         result = _interview_and_record(err, diary, facts.known, origin="cli-diary")
         reasons = _diary_reasons(result, facts)
     if as_json:
@@ -146,7 +190,7 @@ def _assess_from_diary(ctx: typer.Context, console: Console, as_json: bool) -> N
         return
     render_assessment(console, result)
     for line in reasons:
-        console.print(f"[bold]From your diary[/] {line}")
+        console.print(f"[bold]From your diary[/] {escape(line)}")
 
 
 @app.command("assess")
@@ -189,5 +233,5 @@ def assess_command(
         return
     for result, meta in results:
         if "id" in meta:
-            console.rule(str(meta["id"]))
+            console.rule(escape(str(meta["id"])))
         render_assessment(console, result)

@@ -5,15 +5,18 @@ from __future__ import annotations
 from ._assess import assess
 from ._assessment import Assessment, Contributor, PlanItem, RaisedFlag
 from ._case import Case, Factors
+from ._json import CaseJSONError, loads_case_json
 from ._vocab import Triage
 
 __all__ = [
     "Assessment",
     "Case",
+    "CaseJSONError",
     "Contributor",
     "Factors",
     "PlanItem",
     "RaisedFlag",
     "Triage",
     "assess",
+    "loads_case_json",
 ]

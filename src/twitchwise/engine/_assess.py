@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ._assessment import Assessment
+from ._assessment import Assessment, RaisedFlag
 from ._case import Case
 from ._context import CaseContext
 from ._contributors import contributors_of
+from ._medications import understood
 from ._plan import plan_of
 from ._triage import raised_flags, triage_of
 from ._vocab import Triage
@@ -18,6 +19,8 @@ HEADLINES = {
     Triage.URGENT: "See a doctor today or within 24 hours.",
     Triage.EMERGENCY: "Call your emergency number now.",
 }
+ADULT_AGE = 18
+TELL_TODAY = "Tell the doctor you see today about this too."
 DISCLAIMER = "twitchwise gives guidance, not a diagnosis. If you feel very unwell, get help now."
 
 
@@ -26,6 +29,7 @@ def assess(case: Case) -> Assessment:
     ctx = CaseContext.of(case)
     flags = raised_flags(ctx)
     triage = triage_of(flags)
+    flags = _same_day_wording(flags, triage)
     contributors = contributors_of(ctx)
     headline = flags[0].advice if triage is Triage.EMERGENCY else HEADLINES[triage]
     return Assessment(
@@ -36,4 +40,24 @@ def assess(case: Case) -> Assessment:
         plan=plan_of(ctx, triage, flags, contributors),
         red_flag_details=flags,
         disclaimer=DISCLAIMER,
+        unrecognised_medications=list(ctx.recognition.unrecognised),
+        medications_understood=understood(case.medications),
+        advice_for=_advice_for(case),
     )
+
+
+def _same_day_wording(flags: list[RaisedFlag], triage: Triage) -> list[RaisedFlag]:
+    """At urgent or above, no line may say "book an appointment": a flag of a lower level is
+    mentioned to the doctor seen today instead."""
+    if triage < Triage.URGENT:
+        return flags
+    return [
+        f if Triage.parse(f.level) >= Triage.URGENT else f.model_copy(update={"advice": TELL_TODAY})
+        for f in flags
+    ]
+
+
+def _advice_for(case: Case) -> str:
+    if case.age is None:
+        return "unknown_age"
+    return "child" if case.age < ADULT_AGE else "adult"

@@ -58,3 +58,14 @@ class Assessment(BaseModel):
     plan: list[PlanItem]
     red_flag_details: list[RaisedFlag]
     disclaimer: str
+    unrecognised_medications: list[str] = Field(
+        default_factory=list,
+        description="each medicine (or part of one) the engine could not recognise; "
+        "empty when all were understood",
+    )
+    medications_understood: list[str] = Field(
+        default_factory=list, description="how each recognised medicine was read"
+    )
+    advice_for: str = Field(
+        "adult", description="`adult`, `child` (under 18) or `unknown_age` (adult advice given)"
+    )

@@ -6,6 +6,8 @@ refused with the field named, because a silently dropped answer could hide a red
 
 from __future__ import annotations
 
+import unicodedata
+
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -16,7 +18,7 @@ from pydantic import (
     field_validator,
 )
 
-from ._vocab import Course, Sex, SiteId, SymptomId
+from ._vocab import ConditionId, Course, Sex, SiteId, SymptomId
 
 
 class Factors(BaseModel):
@@ -64,17 +66,23 @@ class Case(BaseModel):
     symptoms: frozenset[SymptomId] = frozenset()
     factors: Factors = Factors()
     medications: tuple[str, ...] = ()
+    conditions: frozenset[ConditionId] = Field(
+        frozenset(), description="kidney disease, heart failure, a fluid restriction, pregnancy"
+    )
+    weight_kg: StrictFloat | None = Field(
+        None, gt=0, le=400, description="body weight, for limits per kg (children's caffeine)"
+    )
 
     @field_validator("sites")
     @classmethod
     def _unique_sites(cls, sites: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(sites))
 
-    @field_validator("symptoms", mode="before")
+    @field_validator("symptoms", "conditions", mode="before")
     @classmethod
-    def _no_repeated_symptoms(cls, value: object) -> object:
+    def _no_repeats(cls, value: object) -> object:
         if isinstance(value, list | tuple) and len(set(map(str, value))) != len(value):
-            raise ValueError("lists a symptom twice")
+            raise ValueError("lists the same id twice")
         return value
 
     @field_validator("medications")
@@ -83,4 +91,15 @@ class Case(BaseModel):
         cleaned = tuple(m.strip() for m in meds if m.strip())
         if any(len(m) > 200 for m in cleaned):
             raise ValueError("a medication name is longer than 200 characters")
+        for med in cleaned:
+            refuse_control_characters(med)
         return cleaned
+
+
+def refuse_control_characters(text: str) -> str:
+    """Refuse control and bidirectional-override characters: they can hide or reorder what a
+    person (or their doctor) reads on screen."""
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t\n\r":
+            raise ValueError(f"contains a control or direction character (U+{ord(ch):04X})")
+    return text

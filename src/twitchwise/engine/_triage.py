@@ -10,12 +10,13 @@ from ._vocab import Triage
 
 
 def _raise(flag: RedFlag, ctx: CaseContext) -> RaisedFlag:
-    level, why, source = Triage.parse(flag.level), flag.why, flag.source
+    level, why, source, advice = Triage.parse(flag.level), flag.why, flag.source, flag.advice
     answer = ctx.describe(flag.when)
     fields = flag.when.case_fields()
     for esc in flag.escalations:
         if ctx.holds(esc.when) and Triage.parse(esc.level) > level:
             level, why, source = Triage.parse(esc.level), esc.why, esc.source
+            advice = esc.advice or advice
             answer = f"{answer}; {ctx.describe(esc.when)}"
             fields |= esc.when.case_fields()
     if flag.id == "persistent" and ctx.case.tried_lifestyle_changes:
@@ -26,7 +27,7 @@ def _raise(flag: RedFlag, ctx: CaseContext) -> RaisedFlag:
         title=flag.title,
         why=why,
         answer=answer,
-        advice=flag.advice,
+        advice=advice,
         source=source,
         fields=sorted(fields),
     )

@@ -4,6 +4,7 @@ outside any package with dependencies, so the knowledge base can use them withou
 from __future__ import annotations
 
 from twitchwise._vocab import (
+    CONDITION_IDS,
     CONTRIBUTOR_IDS,
     COURSES,
     LIMB_REGIONS,
@@ -12,6 +13,7 @@ from twitchwise._vocab import (
     SIDES,
     SITE_IDS,
     SYMPTOM_IDS,
+    ConditionId,
     ContributorId,
     Course,
     RedFlagId,
@@ -26,6 +28,7 @@ from twitchwise._vocab import (
 )
 
 __all__ = [
+    "CONDITION_IDS",
     "CONTRIBUTOR_IDS",
     "COURSES",
     "LIMB_REGIONS",
@@ -34,6 +37,7 @@ __all__ = [
     "SIDES",
     "SITE_IDS",
     "SYMPTOM_IDS",
+    "ConditionId",
     "ContributorId",
     "Course",
     "RedFlagId",

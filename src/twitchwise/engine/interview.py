@@ -8,6 +8,7 @@ state is only the answers, so a web page can carry it in a form and rebuild the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,13 +19,19 @@ from twitchwise.knowledge import load_knowledge
 
 from ._assess import assess
 from ._assessment import Assessment
-from ._case import Case
+from ._case import Case, refuse_control_characters
 from ._context import CaseContext
-from ._vocab import SITE_IDS, course_rank, site_label
+from ._medications import recognise_all, understood
+from ._vocab import MIDLINE_REGIONS, SITE_IDS, course_rank, site_label
 
 Raw = str | list[str]
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
+YES = frozenset({"yes", "y", "true", "1", "yep", "yeah"})
+NO = frozenset({"no", "n", "false", "0", "nope"})
+UNSURE = frozenset(
+    {"not sure", "unsure", "maybe", "don't know", "dont know", "do not know", "perhaps", "possibly",
+     "idk", "?", "i don't know", "i dont know", "not certain"}
+)  # fmt: skip
+NO_CHOICE = frozenset({"no", "n", "nothing", "none of these", "none of them", "nope"})
 SKIP = "skip"
 NONE = "none"
 SKIPPABLE = frozenset({"", SKIP, "unknown", "don't know", "dont know", "not sure"})
@@ -88,32 +95,50 @@ def _present(spec: QuestionSpec) -> Question:
 
 
 def _as_list(raw: Raw) -> list[str]:
-    items = raw if isinstance(raw, list) else raw.replace(";", ",").split(",")
+    items = raw if isinstance(raw, list) else re.sub(r"[;\r\n]", ",", raw).split(",")
     return [i.strip() for i in items if i.strip()]
 
 
 def _normalise_choice(q: Question, raw: Raw) -> str:
-    text = _text(raw).lower()
+    text = " ".join(_text(raw).lower().split())
     values = [o.value for o in q.options]
     if text.isdigit() and 1 <= int(text) <= len(values):
         return values[int(text) - 1]
     if text in values:
         return text
-    raise AnswerError(q.id, "choose one of " + ", ".join(values))
+    labels = {o.label.lower(): o.value for o in q.options}
+    if text in labels:
+        return labels[text]
+    # a label's last word ("worse" for "Getting worse"), when it names one option only
+    short = [v for label, v in labels.items() if text and label.split()[-1] == text]
+    if len(short) == 1:
+        return short[0]
+    shown = ", ".join(f'"{o.label.lower()}"' for o in q.options)
+    raise AnswerError(q.id, f"choose one of {shown} (or its number)")
 
 
 def _normalise_many(q: Question, raw: Raw) -> list[str]:
     by_label = {o.label.lower(): o.value for o in q.options}
     values = [o.value for o in q.options]
+    items = _as_list(raw)
+    if q.kind == "multi" and [i.lower() for i in items] in ([n] for n in NO_CHOICE):
+        return [NONE]
     chosen: list[str] = []
-    for item in _as_list(raw):
-        key = item.lower()
+    unknown: list[str] = []
+    for item in items:
+        key = " ".join(item.lower().split())
         if key.isdigit() and 1 <= int(key) <= len(values):
             key = values[int(key) - 1]
+        elif q.kind == "sites":
+            key = site_from_words(q.id, key)
         key = by_label.get(key, key.replace(" ", "_"))
         if key not in values:
-            raise AnswerError(q.id, f"unknown choice {item!r}")
+            unknown.append(item)
+            continue
         chosen.append(key)
+    if unknown:
+        listed = ", ".join(f'"{u}"' for u in unknown)
+        raise AnswerError(q.id, f"not one of the choices: {listed}; use the numbers shown")
     if not chosen:
         msg = (
             "choose at least one place" if q.kind == "sites" else 'choose any that apply, or "none"'
@@ -134,21 +159,66 @@ def _normalise_number(q: Question, raw: Raw) -> str:
         value = float(text)
     except ValueError:
         raise AnswerError(q.id, "enter a number" + (f" of {q.unit}" if q.unit else "")) from None
-    if value != value or (q.minimum is not None and value < q.minimum):
+    if value != value:
+        raise AnswerError(
+            q.id, "NaN is not a number; enter a number" + (f" of {q.unit}" if q.unit else "")
+        )
+    if q.minimum is not None and value < q.minimum:
         raise AnswerError(q.id, f"must be at least {q.minimum:g}")
     if q.maximum is not None and value > q.maximum:
         raise AnswerError(q.id, f"must be at most {q.maximum:g}")
     return f"{value:g}"
 
 
+_SIDE_WORDS = {"left": "left", "right": "right", "l": "left", "r": "right"}
+_REGION_WORDS = {
+    "thigh": "thigh", "quad": "thigh", "quads": "thigh", "quadriceps": "thigh", "knee": "thigh",
+    "hamstring": "hamstring", "hamstrings": "hamstring", "calf": "calf", "calves": "calf",
+    "foot": "foot", "feet": "foot", "toe": "foot", "toes": "foot", "upper arm": "upper_arm",
+    "bicep": "upper_arm", "biceps": "upper_arm", "tricep": "upper_arm", "triceps": "upper_arm",
+    "arm": "upper_arm", "forearm": "forearm", "hand": "hand", "thumb": "hand", "finger": "hand",
+    "fingers": "hand", "eyelid": "eyelid", "eye": "eyelid", "eyes": "eyelid", "face": "face",
+    "cheek": "face", "lip": "face", "tongue": "tongue", "neck": "neck", "back": "back",
+    "chest": "chest", "abdomen": "abdomen", "stomach": "abdomen", "belly": "abdomen",
+}  # fmt: skip
+
+
+def site_from_words(qid: str, text: str) -> str:
+    """A site typed in words ("left thigh", "above my right knee", "back") -> its id; a limb
+    without a side is asked about again rather than guessed."""
+    if text in SITE_IDS or text.replace(" ", "_") in SITE_IDS:
+        return text.replace(" ", "_")
+    words = re.findall(r"[a-z]+", text)
+    side = next((_SIDE_WORDS[w] for w in words if w in _SIDE_WORDS), None)
+    joined = " ".join(words)
+    region = _REGION_WORDS.get("upper arm") if "upper arm" in joined else None
+    region = region or next((_REGION_WORDS[w] for w in words if w in _REGION_WORDS), None)
+    if region is None:
+        return text
+    if region in MIDLINE_REGIONS:
+        return region
+    if side is None:
+        raise AnswerError(qid, f'which side is "{text}"? Type left or right with it')
+    return f"{side}_{region}"
+
+
 def normalise(q: Question, raw: Raw) -> Raw:
     """Check an answer and bring it to its canonical form (raises AnswerError)."""
+    try:
+        for item in raw if isinstance(raw, list) else [raw]:
+            refuse_control_characters(item)
+    except ValueError as exc:
+        raise AnswerError(q.id, str(exc)) from None
+    if q.phase == "emergency" and _text(raw).lower().rstrip(".!") in UNSURE:
+        return "yes"  # not sure about an emergency sign: act as if it were there
     if q.optional and _text(raw).lower() in SKIPPABLE:
         return SKIP
     if q.kind == "yes_no":
-        text = _text(raw).lower()
+        text = _text(raw).lower().rstrip(".!")
         if text in YES | NO:
             return "yes" if text in YES else "no"
+        if q.phase == "emergency":
+            raise AnswerError(q.id, "answer yes or no; if you are not sure, answer yes")
         raise AnswerError(q.id, "answer yes or no")
     if q.kind in ("multi", "sites"):
         return _normalise_many(q, raw)
@@ -263,7 +333,12 @@ class Interview:
             spec = self._specs[qid]
             if raw == SKIP:
                 continue
-            if spec.kind == "multi":
+            if spec.kind == "multi" and spec.field:
+                chosen = [r for r in raw if r != NONE]
+                data[spec.field] = list(
+                    dict.fromkeys([*(self.known.get(spec.field) or []), *chosen])
+                )
+            elif spec.kind == "multi":
                 symptoms |= {r for r in raw if r != NONE}
             elif spec.kind == "yes_no" and spec.symptoms:
                 symptoms |= set(spec.symptoms) if raw == "yes" else set()
@@ -297,6 +372,13 @@ class Interview:
         return assess(self.to_case())
 
 
+def medicines_read(iv: Interview) -> tuple[list[str], list[str]]:
+    """What the interview understood from the medicines typed so far, and what it did not."""
+    raw = iv.answers.get("medications")
+    typed = tuple(raw) if isinstance(raw, list) else ()
+    return understood(typed), list(recognise_all(typed).unrecognised)
+
+
 def _worst(name: str, known: Any, raw: Raw, spec: QuestionSpec) -> Any:
     """An answer merged with what was known: lists add up, durations and courses take the worse."""
     answer = _field_value(spec, raw)
@@ -312,6 +394,8 @@ def _worst(name: str, known: Any, raw: Raw, spec: QuestionSpec) -> Any:
 
 
 def _field_value(spec: QuestionSpec, raw: Raw) -> Any:
+    if spec.kind == "number" and spec.field == "age":
+        return int(float(raw))  # type: ignore[arg-type]
     if spec.kind == "number":
         return float(raw)  # type: ignore[arg-type]
     if spec.kind == "yes_no":
@@ -319,4 +403,4 @@ def _field_value(spec: QuestionSpec, raw: Raw) -> Any:
     return [] if raw == NONE else raw
 
 
-__all__ = ["AnswerError", "Interview", "Option", "Question", "normalise"]
+__all__ = ["AnswerError", "Interview", "Option", "Question", "medicines_read", "normalise"]

@@ -12,10 +12,13 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from ._models import (
     Cause,
+    Combination,
     Condition,
     Constant,
     ExperimentFactor,
     MedicationClass,
+    MedicationKnowledge,
+    PlainName,
     Question,
     RedFlag,
     Source,
@@ -41,6 +44,8 @@ class KnowledgeBase(BaseModel):
     causes: dict[str, Cause]
     strategies: tuple[Strategy, ...]
     medications: tuple[MedicationClass, ...]
+    combinations: tuple[Combination, ...] = ()
+    plain_names: tuple[PlainName, ...] = ()
     constants: dict[str, Constant]
     questions: tuple[Question, ...]
     experiments: tuple[ExperimentFactor, ...]
@@ -58,6 +63,16 @@ def _read(name: str, model: type[T]) -> list[T]:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
         raise KnowledgeError(f"{name}: entry {loc}: {first['msg']}") from exc
+
+
+def _read_medications() -> MedicationKnowledge:
+    text = files("twitchwise.knowledge").joinpath("medications.yaml").read_text(encoding="utf-8")
+    try:
+        return MedicationKnowledge.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise KnowledgeError(f"medications.yaml: entry {loc}: {first['msg']}") from exc
 
 
 def _by_id(name: str, entries: Iterable[T]) -> dict[str, T]:
@@ -85,6 +100,11 @@ def _cited(kb: KnowledgeBase) -> Iterable[tuple[str, str | None]]:
         yield f"strategies.yaml:{strategy.id}", strategy.source
     for med in kb.medications:
         yield f"medications.yaml:{med.id}", med.source
+        yield f"medications.yaml:{med.id} names", med.names_source
+    for combo in kb.combinations:
+        yield f"medications.yaml:{combo.names[0]}", combo.source
+    for plain in kb.plain_names:
+        yield f"medications.yaml:{plain.words[0]}", plain.source
     for const in kb.constants.values():
         yield f"constants.yaml:{const.id}", const.source
     for exp in kb.experiments:
@@ -99,24 +119,52 @@ def _check(kb: KnowledgeBase) -> None:
         for opt in q.options:
             if isinstance(opt, str) and opt not in kb.symptoms:
                 raise KnowledgeError(f"questions.yaml:{q.id}: unknown symptom {opt!r}")
+    _check_medications(kb)
     question_ids = {q.id for q in kb.questions}
     for flag in kb.red_flags:
+        for esc in flag.escalations:
+            if esc.level in ("urgent", "emergency") and not esc.advice:
+                raise KnowledgeError(f"red_flags.yaml:{flag.id}: an urgent escalation needs advice")
         if flag.question not in question_ids:
             raise KnowledgeError(f"red_flags.yaml:{flag.id}: unknown question {flag.question!r}")
     if len(question_ids) != len(kb.questions):
         raise KnowledgeError("questions.yaml: a question id appears twice")
 
 
+def _check_medications(kb: KnowledgeBase) -> None:
+    """Every combination part and plain name points at a drug or class that exists, and no
+    name means two different drugs (a matcher cannot be right about an ambiguous name)."""
+    generics = {d.generic for c in kb.medications for d in c.drugs}
+    classes = {c.id for c in kb.medications}
+    seen: dict[str, str] = {}
+    for med in kb.medications:
+        for drug in med.drugs:
+            for name in drug.names():
+                if seen.setdefault(name.lower(), drug.generic) != drug.generic:
+                    raise KnowledgeError(f"medications.yaml: {name!r} names two drugs")
+    for combo in kb.combinations:
+        for part in combo.parts:
+            if part not in generics:
+                raise KnowledgeError(f"medications.yaml:{combo.names[0]}: unknown part {part!r}")
+    for plain in kb.plain_names:
+        kind, _, target = plain.means.rpartition(":")
+        if (kind == "class" and target not in classes) or (not kind and target not in generics):
+            raise KnowledgeError(f"medications.yaml:{plain.words[0]}: unknown {plain.means!r}")
+
+
 @cache
 def load_knowledge() -> KnowledgeBase:
     """Load and validate the packaged knowledge files (once per process)."""
+    meds = _read_medications()
     kb = KnowledgeBase(
         sources=_by_id("sources.yaml", _read("sources.yaml", Source)),
         symptoms=_by_id("symptoms.yaml", _read("symptoms.yaml", Symptom)),
         red_flags=tuple(_by_id("red_flags.yaml", _read("red_flags.yaml", RedFlag)).values()),
         causes=_by_id("causes.yaml", _read("causes.yaml", Cause)),
         strategies=tuple(_by_id("strategies.yaml", _read("strategies.yaml", Strategy)).values()),
-        medications=tuple(_read("medications.yaml", MedicationClass)),
+        medications=meds.classes,
+        combinations=meds.combinations,
+        plain_names=meds.plain_names,
         constants=_by_id("constants.yaml", _read("constants.yaml", Constant)),
         questions=tuple(_read("questions.yaml", Question)),
         experiments=tuple(_read("experiments.yaml", ExperimentFactor)),

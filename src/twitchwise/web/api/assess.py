@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import json
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
 from twitchwise.diary import Diary
-from twitchwise.engine import Assessment, Case, assess
+from twitchwise.engine import Assessment, Case, CaseJSONError, assess, loads_case_json
 
 from .._deps import get_diary
 from .._problems import problem_responses
@@ -14,11 +17,25 @@ from .._problems import problem_responses
 router = APIRouter(tags=["assessment"])
 
 
+async def refuse_ambiguous_json(request: Request) -> None:
+    """A repeated key (the second `symptoms` would silently win and could drop an emergency
+    symptom), NaN/Infinity or absurd nesting is refused, naming the problem."""
+    try:
+        loads_case_json((await request.body()).decode("utf-8", errors="replace"))
+    except CaseJSONError as exc:
+        raise RequestValidationError(
+            [{"loc": ("body", exc.key) if exc.key else ("body",), "msg": str(exc), "type": "json"}]
+        ) from None
+    except (json.JSONDecodeError, RecursionError):
+        return  # FastAPI reports a syntax error itself
+
+
 @router.post(
     "/assess",
     response_model=Assessment,
     responses=problem_responses(422),
     summary="Assess a case: triage, red flags, likely causes and a plan",
+    dependencies=[Depends(refuse_ambiguous_json)],
 )
 async def assess_case(
     case: Case, record: bool = False, diary: Diary = Depends(get_diary)

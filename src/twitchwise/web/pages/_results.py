@@ -31,6 +31,11 @@ def source_of(source_id: str) -> dict[str, str]:
 def _told(case: dict[str, Any]) -> list[tuple[str, str]]:
     kb = load_knowledge()
     rows = []
+    if case.get("age") is not None:
+        rows.append(("Age", f"{case['age']}"))
+    conditions = case.get("conditions") or []
+    if conditions:
+        rows.append(("Conditions", ", ".join(c.replace("_", " ") for c in conditions)))
     if "sites" in case:
         rows.append(("Where", ", ".join(site_label(s) for s in case["sites"])))
     if "duration_days" in case:
@@ -52,17 +57,23 @@ def _told(case: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+EMERGENCY_NUMBERS = (("999", "UK"), ("112", "Europe"), ("911", "North America"))
+
+
 def result_context(record: AssessmentRecord) -> dict[str, Any]:
+    """What the result page shows. An emergency shows the call buttons first and each piece of
+    advice once (the headline is the first flag's advice, so it is not repeated)."""
     result = record.result
     details = result.get("red_flag_details", [])
-    headline = result.get("headline", "")
     now = [d.get("advice", "") for d in details if d.get("level") == "emergency"]
     emergency = [a for a in dict.fromkeys(now) if a]
     return {
         "record": record,
         "result": result,
         "emergency_flags": emergency,
-        "show_headline": headline not in emergency,
+        "emergency_numbers": EMERGENCY_NUMBERS,
+        "medicines_understood": result.get("medications_understood", []),
+        "unrecognised": result.get("unrecognised_medications", []),
         "flags": details,
         "contributors": result.get("contributors", []),
         "plan": result.get("plan", []),

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from twitchwise.diary import Diary, case_facts_from_diary
-from twitchwise.engine.interview import AnswerError, Interview, Question
+from twitchwise.engine.interview import AnswerError, Interview, Question, medicines_read
 
 from .._bodymap import SITE_GROUPS, site_title
 from .._deps import get_diary
@@ -115,6 +115,7 @@ def _step(
         return redirect(f"/assess/result/{record_id}")
     answered, total = interview.progress
     previous = raw if raw is not None else interview.answers.get(question.id)
+    understood, unrecognised = medicines_read(interview)
     return render(
         request, "assess_step.html", "assess", 422 if error else 200,
         q=question, phase=PHASES.get(question.phase, ""), error=error,
@@ -122,6 +123,7 @@ def _step(
         step=answered + 1, total=max(total, answered + 1),
         state=_serializer(request).dumps(state), facts=state.get("facts") or [],
         site_groups=SITE_GROUPS, site_title=site_title, can_go_back=bool(interview.answers),
+        medicines_understood=understood, unrecognised=unrecognised,
     )  # fmt: skip
 
 
