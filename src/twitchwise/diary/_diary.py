@@ -39,11 +39,14 @@ from ._entries import (
 )
 from ._errors import DiaryError, NotFoundError, Problem
 from ._models import AssessmentRow, CheckInRow, DayValueRow, ExperimentRow, TwitchRow
-from ._store import WRITE, WRITE_LOCK, open_engine
+from ._store import WRITE, WRITE_LOCK, open_engine, scrub
 from ._validate import check_checkin, check_day, check_day_value, check_twitch, raise_if
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+ERASED_MODELS = (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow)
 
 
 class Diary:
@@ -390,10 +393,17 @@ class Diary:
             return [to_assessment(row) for row in session.scalars(query)]
 
     def erase(self) -> None:
-        """Delete everything the diary holds (the schema stays)."""
+        """Delete everything the diary holds (the schema stays), and the copies the database
+        keeps of it: old pages, the SQLite write-ahead log, dead PostgreSQL row versions.
+
+        A plain DELETE only marks rows as free; their text stays in the file (and in SQLite's
+        `-wal`) until overwritten. See docs/security.md for what a PostgreSQL server still keeps.
+        """
         with self._write() as session:
-            for model in (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow):
+            for model in ERASED_MODELS:
                 session.execute(delete(model))
+        with self._turn, _database_errors():
+            scrub(self.engine, [m.__tablename__ for m in ERASED_MODELS])
 
 
 @contextmanager

@@ -147,6 +147,22 @@ def _title(status: int) -> str:
         return "Error"
 
 
+def _add_write_limits(schema: dict[str, Any], operation: dict[str, Any]) -> None:
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "Problem" not in schemas:
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem.pop("$defs", {}))
+        schemas["Problem"] = problem
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for status, description in (
+        ("413", "The body is larger than 1 MiB"),
+        ("415", "The request's Content-Type is not application/json"),
+    ):
+        operation.setdefault("responses", {}).setdefault(
+            status, {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": ref}}}
+        )
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The `responses=` entry declaring problem+json bodies for the given error statuses."""
     descriptions = {
@@ -159,9 +175,12 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def move_problem_schemas(schema: dict[str, Any]) -> dict[str, Any]:
-    """In the OpenAPI document, declare error bodies as application/problem+json."""
-    for path in schema.get("paths", {}).values():
-        for operation in path.values():
+    """In the OpenAPI document, declare error bodies as application/problem+json, and the
+    413 and 415 every write can get (`_limits.py`: a body over 1 MiB, a type that is not JSON)."""
+    for url, path in schema.get("paths", {}).items():
+        for method, operation in path.items():
+            if url.startswith("/api/") and method in ("post", "put", "patch"):
+                _add_write_limits(schema, operation)
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if code[:1] in "45" and "application/json" in content:
