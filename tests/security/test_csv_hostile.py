@@ -21,7 +21,7 @@ from twitchwise.importers.diary_csv import (
 )
 
 HOSTILE = Path(__file__).parents[1] / "data" / "hostile"
-FORMULAS = ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+FORMULAS = ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 def _cells(path: Path, column: str) -> list[str]:

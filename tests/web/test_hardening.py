@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -241,3 +242,177 @@ def test_pages_holding_health_data_are_not_cached(client: TestClient) -> None:
     for path in ["/", "/diary", "/log", "/api/v1/twitches"]:
         assert client.get(path).headers["cache-control"] == "no-store", path
     assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
+
+
+def test_a_locked_database_is_a_503_with_retry_after_not_a_422(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a long import's lock stalled writes 31 s, then gave 422 "Please check: db"."""
+    import sqlite3
+
+    from twitchwise.diary import _store
+    from twitchwise.settings import Settings
+    from twitchwise.web import create_app
+
+    monkeypatch.setattr(_store, "BUSY_TIMEOUT_S", 0.2)
+    db = tmp_path / "diary.db"
+    app = create_app(Settings(db=f"sqlite:///{db}"), secret_dir=tmp_path)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        token = c.get("/log").text.split('name="csrf_token" value="')[1].split('"')[0]
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            api = c.post("/api/v1/twitches", json={"site": "left_thigh"})
+            assert api.status_code == 503 and api.headers["retry-after"] == "5"
+            problem = api.json()
+            assert problem["errors"][0]["field"] == "db" and "nothing was lost" in problem["detail"]
+            page = c.post("/log", data={"site": "left_thigh", "csrf_token": token})
+            assert page.status_code == 503 and "nothing was lost" in page.text
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert c.post("/api/v1/twitches", json={"site": "left_thigh"}).status_code == 201
+    app.state.diary.close()
+
+
+def test_a_damaged_database_file_is_problem_json_not_bare_500(tmp_path: Path) -> None:
+    from twitchwise.settings import Settings
+    from twitchwise.web import create_app
+
+    db = tmp_path / "diary.db"
+    app = create_app(Settings(db=f"sqlite:///{db}"), secret_dir=tmp_path)
+    for _ in range(300):
+        app.state.diary.add_twitch("left_thigh", note="n" * 300)
+    app.state.diary.engine.dispose()
+    with db.open("r+b") as fh:
+        fh.seek(4096 * 6)
+        fh.write(b"\xa5" * 4096 * 10)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        api = c.get("/api/v1/twitches")
+        assert api.status_code == 500
+        assert api.headers["content-type"] == "application/problem+json"
+        assert "damaged" in api.json()["detail"]
+        page = c.get("/diary")
+        assert page.status_code == 500 and "restore the file from a backup" in page.text
+    app.state.diary.close()
+
+
+@pytest.mark.postgres
+def test_postgres_down_is_a_503_and_health_says_so(tmp_path: Path, postgres_url: str) -> None:
+    """Before: bare 500 text on pages, 422 "Please check: db" on writes, health said ok."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    from twitchwise.settings import Settings
+    from twitchwise.web import create_app
+
+    app = create_app(Settings(db=postgres_url), secret_dir=tmp_path)
+    url = make_url(postgres_url)
+    name = str(url.database)
+    server = {"host": str(url.query["host"]), "port": str(url.query["port"]), "user": "postgres"}
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert c.get("/api/v1/health").status_code == 200
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+            )
+            try:
+                health = c.get("/api/v1/health")
+                assert health.status_code == 503 and "retry-after" in health.headers
+                write = c.post("/api/v1/twitches", json={"site": "left_thigh"})
+                assert write.status_code == 503 and write.json()["errors"][0]["field"] == "db"
+                page = c.get("/diary")
+                assert page.status_code == 503 and "nothing was lost" in page.text
+            finally:
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    app.state.diary.close()
+
+
+def _add(diary: Diary, n: int) -> list[int]:
+    from datetime import UTC, datetime, timedelta
+
+    base = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    # Several share a time, so the cursor must order by id within one instant too.
+    return [diary.add_twitch("left_thigh", base + timedelta(minutes=i // 3)).id for i in range(n)]
+
+
+def test_twitches_come_in_pages_with_a_cursor(client: TestClient, diary: Diary) -> None:
+    """Before: every episode in one answer (a million rows: 58 s and 2 GB)."""
+    ids = _add(diary, 25)
+    seen: list[int] = []
+    url = "/api/v1/twitches?limit=10"
+    pages = 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        seen += [t["id"] for t in response.json()]
+        pages += 1
+        link = response.headers.get("link")
+        url = link.split(">")[0].lstrip("<") if link else ""
+        if link:
+            assert response.headers["x-next-cursor"] in link
+    assert seen == ids and pages == 3
+    assert len(client.get("/api/v1/twitches").json()) == 25  # the default page holds them
+
+
+@pytest.mark.parametrize("query", ["limit=5001", "limit=0", "after=not-a-cursor"])
+def test_page_size_is_capped_and_cursors_are_checked(client: TestClient, query: str) -> None:
+    response = client.get(f"/api/v1/twitches?{query}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] in ("limit", "after")
+
+
+def test_the_csv_export_streams_in_bounded_pages(
+    client: TestClient, diary: Diary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _add(diary, 2500)
+    limits: list[int] = []
+    original = Diary.twitch_page
+
+    def counted(self: Diary, *args: Any, **kwargs: Any) -> Any:
+        limits.append(kwargs["limit"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Diary, "twitch_page", counted)
+    response = client.get("/api/v1/export/twitches.csv")
+    assert response.status_code == 200
+    assert len(response.text.strip().splitlines()) == len(ids) + 1
+    assert len(limits) == 3 and max(limits) == 1000
+
+
+def test_import_errors_name_the_chosen_file_not_the_upload_copy(
+    client: TestClient, csrf: Callable[[str], str], tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("export.xml", b'<?xml version="1.0"?>\n<HealthData>\n <Record type="x"')
+    response = client.post(
+        "/import",
+        data={"csrf_token": csrf("/import")},
+        files={"export": ("my-export.zip", buffer.getvalue(), "application/zip")},
+    )
+    assert response.status_code == 422
+    assert "my-export.zip" in response.text
+    assert not re.search(r"import-\d+-", response.text)  # the private copy's name
+
+
+def test_the_experiment_form_refuses_a_start_in_year_one(
+    client: TestClient, csrf: Callable[[str], str], diary: Diary
+) -> None:
+    """The API refused it; the form took it."""
+    data = {"factor": "caffeine", "design": "ABAB", "phase_days": "7", "start": "0001-01-01"}
+    response = client.post("/experiment/start", data={**data, "csrf_token": csrf("/experiment")})
+    assert response.status_code == 422 and "within 365 days of today" in response.text
+    assert diary.list_experiments() == []
+
+
+def test_a_new_sqlite_diary_file_is_private(tmp_path: Path) -> None:
+    db = tmp_path / "elsewhere" / "my.db"
+    db.parent.mkdir()
+    with Diary.open(f"sqlite:///{db}") as opened:
+        opened.add_twitch("left_thigh")
+    assert db.stat().st_mode & 0o077 == 0

@@ -7,6 +7,7 @@ SQLite's Python driver starts transactions lazily; we switch that off and issue 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ def _sqlite_engine(database: str | None) -> Engine:
         folder = Path(str(database)).expanduser().resolve().parent
         if not folder.is_dir():
             raise DiaryError("db", f"folder {folder} does not exist")
+        _create_private(Path(str(database)).expanduser())
     kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S}}
     if memory:
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
@@ -111,6 +113,19 @@ def _scrub_sqlite(engine: Engine) -> None:
                 return
             time.sleep(0.1)
     raise DiaryError("db", "the diary was erased, but another program kept its log busy")
+
+
+def _create_private(path: Path) -> None:
+    """Create a new diary file readable by its owner only (0600), wherever `--db` puts it;
+    SQLite gives its `-wal` and `-shm` files the same mode."""
+    if str(path).startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DiaryError("db", f"cannot create {path}: {exc.strerror or exc}") from None
 
 
 def _alembic_config() -> Config:

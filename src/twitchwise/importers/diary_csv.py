@@ -331,7 +331,7 @@ def export_diary_csv(diary: Diary, folder: Path) -> ExportStats:
     except OSError as exc:
         raise DiaryError("DIR", f"cannot create {folder}: {exc.strerror}") from None
     twitches = _write_atomically(
-        folder / TWITCHES_FILE, TWITCH_COLUMNS, twitch_rows(diary.list_twitches())
+        folder / TWITCHES_FILE, TWITCH_COLUMNS, twitch_rows(diary.iter_twitches())
     )
     days = _write_atomically(folder / DAYS_FILE, DAY_FILE_COLUMNS, day_rows(diary.list_checkins()))
     return ExportStats(twitches=twitches, days=days, folder=folder)
