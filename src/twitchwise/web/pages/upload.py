@@ -7,9 +7,10 @@ the page polls the job for the reading progress and swaps in the result.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from twitchwise.diary import Diary
 
@@ -41,12 +42,15 @@ async def upload(request: Request, diary: Diary = Depends(get_diary)) -> Respons
     def check(fields: dict[str, str]) -> None:
         check_csrf_token(request, fields.get(CSRF_FIELD))
 
-    received = await read_upload(request, "export", check)
+    try:
+        received = await read_upload(request, "export", check)
+    except HTTPException as exc:
+        if exc.status_code == 403:  # a forged or expired form: the app's error page
+            raise
+        return _refused(request, exc.status_code, exc.detail)  # too large, disk full...
     if received.path is None or not received.filename:
         error = "Choose your export.zip (or export.xml) from the Health app."
-        if is_htmx(request):
-            return render(request, "partials/import_status.html", None, 422, job=None, error=error)
-        return render(request, "import.html", "import", 422, error=error)
+        return _refused(request, 422, error)
     job = _jobs(request).new(received.filename)
     if is_htmx(request):
         start_import(job, diary, received.path)
@@ -54,6 +58,13 @@ async def upload(request: Request, diary: Diary = Depends(get_diary)) -> Respons
     await run_in_threadpool(run_import, job, diary, received.path)
     status = 422 if job.state == "failed" else 200
     return render(request, "import.html", "import", status, job=job, error=None)
+
+
+def _refused(request: Request, status: int, error: str) -> HTMLResponse:
+    """The import page (or, for htmx, its status fragment) saying why nothing was imported."""
+    if is_htmx(request):
+        return render(request, "partials/import_status.html", None, status, job=None, error=error)
+    return render(request, "import.html", "import", status, error=error)
 
 
 @router.get("/import/jobs/{job_id}", response_class=HTMLResponse)
