@@ -113,3 +113,19 @@ def test_an_impossible_character_reference_is_a_clear_error(name: str, parallel:
 def test_a_normal_export_still_reads() -> None:
     result = read_export(HOSTILE.parent / "apple-health" / "grll-apple-health-mcp-export.xml")
     assert result.values
+
+
+def test_a_zip_of_countless_tiny_files_is_refused_from_its_end_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """zipfile reads the whole directory into memory first: millions of entries would exhaust
+    it before any other check. The cap is checked from the end record alone."""
+    from twitchwise.importers.apple_health import _source
+
+    monkeypatch.setattr(_source, "MAX_MEMBERS", 10)
+    crowded = tmp_path / "export.zip"
+    with zipfile.ZipFile(crowded, "w") as zf:
+        for i in range(11):
+            zf.writestr(f"f{i}", b"")
+    with pytest.raises(AppleHealthError, match="holds 11 files, more than the 10"):
+        read_export(crowded)

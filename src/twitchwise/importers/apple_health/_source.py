@@ -30,6 +30,10 @@ reader (the scanner's carried-over tail, libxml2's push buffer) would have to ho
 MAX_RATIO = 200
 """Largest uncompressed-to-compressed ratio of a zipped XML (exports compress about 10 to 30
 times; a zip bomb of whitespace, thousands of times)."""
+MAX_MEMBERS = 200_000
+"""Most files a zip may hold: zipfile reads every entry of the directory into memory up front
+(about half a kilobyte each), so millions of tiny entries would exhaust memory before any check.
+An export holds the XML plus one file per workout route or ECG: thousands at most."""
 RATIO_FROM = 32 << 20
 """Uncompressed size from which `MAX_RATIO` applies (a smaller member is harmless)."""
 
@@ -148,6 +152,7 @@ def locate(path: Path) -> ExportFile:
 
 
 def _locate_in_zip(path: Path) -> ExportFile:
+    _check_member_count(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -179,6 +184,24 @@ def _locate_in_zip(path: Path) -> ExportFile:
             f"{path} holds no Apple Health export (no XML file with a <HealthData> root)"
         )
     return best
+
+
+def _check_member_count(path: Path) -> None:
+    """Refuse a zip whose directory lists more than `MAX_MEMBERS` files, reading only its end
+    record (zipfile's own reader, which also handles zip64)."""
+    try:
+        with path.open("rb") as fh:
+            end = zipfile._EndRecData(fh)  # type: ignore[attr-defined]
+    except OSError:
+        return  # opening it below reports the problem
+    if end is None:
+        return
+    count = int(end[zipfile._ECD_ENTRIES_TOTAL])  # type: ignore[attr-defined]
+    if count > MAX_MEMBERS:
+        raise AppleHealthError(
+            f"{path.name} was not imported: it holds {count:,} files, more than the "
+            f"{MAX_MEMBERS:,} an Apple Health export could"
+        )
 
 
 def _check_ratio(path: Path, info: zipfile.ZipInfo) -> None:
