@@ -416,3 +416,19 @@ def test_a_new_sqlite_diary_file_is_private(tmp_path: Path) -> None:
     with Diary.open(f"sqlite:///{db}") as opened:
         opened.add_twitch("left_thigh")
     assert db.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'--B\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\nx\r\n--Bxx garbage',
+        b"no boundary at all",
+        b'--B\r\nContent-Disposition: form-data; name="x"\r\n\r\n' + b"y" * 10_000 + b"\r\n--B--",
+    ],
+)
+def test_a_malformed_upload_is_a_4xx_without_a_file(app: FastAPI, body: bytes) -> None:
+    before = _uploads()
+    headers = {"content-type": "multipart/form-data; boundary=B"}
+    status, _, _ = drive(app, "POST", "/import", headers, [body])
+    assert 400 <= status < 500
+    assert _uploads() == before

@@ -112,9 +112,9 @@ async def read_upload(
     out: Any = None
     try:
         async for chunk in request.stream():
-            parser.write(chunk)
+            _parse(parser.write, chunk)
             out = await _act(events, upload, file_field, check_fields, out)
-        parser.finalize()
+        _parse(parser.finalize)
         out = await _act(events, upload, file_field, check_fields, out)
         if upload.path is None:
             check_fields(upload.fields)
@@ -126,6 +126,13 @@ async def read_upload(
     finally:
         if out is not None:
             out.close()
+
+
+def _parse(step: Callable[..., object], *args: bytes) -> None:
+    try:
+        step(*args)
+    except ValueError:  # python-multipart's parse errors
+        raise UploadRefused(400, "The upload was cut off or is not a valid form.") from None
 
 
 async def _act(
