@@ -7,6 +7,7 @@ connection (a running web app) keeps the database open; on PostgreSQL in dead ro
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -57,7 +58,9 @@ def test_a_single_delete_is_overwritten_too(tmp_path: Path) -> None:
 
 
 def test_cli_erase_removes_waiting_uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # not the machine's real uploads
     leftover = upload_dir() / "import-1-leftover.zip"
+    assert leftover.parent.parent == tmp_path
     leftover.write_bytes(b"an export")
     monkeypatch.setenv("TWITCHWISE_DB", f"sqlite:///{tmp_path / 'diary.db'}")
     result = CliRunner().invoke(cli, ["erase", "--yes"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -244,25 +245,23 @@ def test_pages_holding_health_data_are_not_cached(client: TestClient) -> None:
     assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
 
 
-def test_a_locked_database_is_a_503_with_retry_after_not_a_422(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_locked_database_is_a_503_with_retry_after_not_a_422(tmp_path: Path) -> None:
     """Before: a long import's lock stalled writes 31 s, then gave 422 "Please check: db"."""
     import sqlite3
 
-    from twitchwise.diary import _store
     from twitchwise.settings import Settings
     from twitchwise.web import create_app
 
-    monkeypatch.setattr(_store, "BUSY_TIMEOUT_S", 0.2)
     db = tmp_path / "diary.db"
-    app = create_app(Settings(db=f"sqlite:///{db}"), secret_dir=tmp_path)
+    app = create_app(Settings(db=f"sqlite:///{db}", db_wait_s=0.3), secret_dir=tmp_path)
     with TestClient(app, base_url="http://127.0.0.1") as c:
         token = c.get("/log").text.split('name="csrf_token" value="')[1].split('"')[0]
         holder = sqlite3.connect(db, isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
         try:
+            began = time.monotonic()
             api = c.post("/api/v1/twitches", json={"site": "left_thigh"})
+            assert time.monotonic() - began < 5  # before: 31 s
             assert api.status_code == 503 and api.headers["retry-after"] == "5"
             problem = api.json()
             assert problem["errors"][0]["field"] == "db" and "nothing was lost" in problem["detail"]

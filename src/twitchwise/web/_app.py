@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import event
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
     """
     settings = settings or Settings()
     diary = Diary.open(settings.db)
+    _wait_briefly(diary, settings.db_wait_s)
 
     remove_uploads()  # left by an app that crashed or was killed
 
@@ -81,6 +83,20 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
     app.include_router(pages_router)
     _install_openapi(app)
     return app
+
+
+def _wait_briefly(diary: Diary, seconds: float) -> None:
+    """A page should not hang for the CLI's 30 s while another program (a long import) holds
+    SQLite's write lock: after `seconds` it gets a 503 with Retry-After instead."""
+    engine = diary.engine
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _short_busy_timeout(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={round(seconds * 1000)}")
+
+    engine.dispose()  # connections opened while migrating still have the long wait
 
 
 def allowed_hosts(settings: Settings) -> list[str]:
