@@ -26,3 +26,18 @@ class Settings(BaseSettings):
     db: str = Field(default_factory=default_db_url, description="SQLAlchemy URL of the diary")
     host: str = Field("127.0.0.1", description="address the web app listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the web app listens on")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the web app answers to besides 127.0.0.1, localhost and ::1 "
+        "(a DNS-rebinding page uses its own name, so every other name is refused)",
+    )
+    db_wait_s: float = Field(
+        5,
+        gt=0,
+        le=60,
+        description="web app: how long a request waits for a SQLite diary another program is "
+        "writing (a long import) before it answers 503 with Retry-After",
+    )
+    max_upload_mb: int = Field(
+        4096, ge=1, le=1024 * 1024, description="largest upload the import page accepts (MiB)"
+    )

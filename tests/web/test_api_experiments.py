@@ -58,7 +58,7 @@ def test_start_get_list_and_end_round_trip(client: TestClient, diary: Diary) -> 
          "start": plan["start"], "end": plan["end"]}
     ]  # fmt: skip
 
-    ended = client.post(f"{URL}/{created['id']}/end")
+    ended = client.post(f"{URL}/{created['id']}/end", json={})
     assert ended.status_code == 200, ended.text
     assert ended.json()["status"] == "ended" and ended.json()["ended_at"]
     assert diary.list_experiments()[0].status == "ended"
@@ -69,7 +69,7 @@ def test_start_get_list_and_end_round_trip(client: TestClient, diary: Diary) -> 
 def test_the_same_seed_gives_the_same_order(client: TestClient) -> None:
     body = {"factor": "sleep", "design": "ABABAB", "seed": 77}
     first = client.post(URL, json=body).json()
-    client.post(f"{URL}/{first['id']}/end")
+    client.post(f"{URL}/{first['id']}/end", json={})
     second = client.post(URL, json=body).json()
     assert second["plan"]["order"] == first["plan"]["order"]
     assert second["plan"]["phases"] == first["plan"]["phases"]
@@ -95,7 +95,7 @@ def test_a_second_experiment_is_a_conflict_and_nothing_is_stored(
     body = problem(client.post(URL, json={"factor": "sleep"}), 409, "experiment")
     assert str(first["id"]) in body["detail"]
     assert [e.id for e in diary.list_experiments()] == [first["id"]]
-    client.post(f"{URL}/{first['id']}/end")
+    client.post(f"{URL}/{first['id']}/end", json={})
     assert client.post(URL, json={"factor": "sleep"}).status_code == 201
 
 
@@ -148,14 +148,14 @@ def test_the_declared_limits_are_the_planners(client: TestClient) -> None:
 
 @pytest.mark.parametrize("path", [f"{URL}/999", f"{URL}/999/end"])
 def test_unknown_id_is_a_404(client: TestClient, path: str) -> None:
-    call = client.get if not path.endswith("/end") else client.post
-    problem(call(path), 404)
+    response = client.post(path, json={}) if path.endswith("/end") else client.get(path)
+    problem(response, 404)
 
 
 def test_ending_twice_is_a_conflict(client: TestClient) -> None:
     created = client.post(URL, json={"factor": "stress"}).json()
-    assert client.post(f"{URL}/{created['id']}/end").status_code == 200
-    problem(client.post(f"{URL}/{created['id']}/end"), 409, "experiment")
+    assert client.post(f"{URL}/{created['id']}/end", json={}).status_code == 200
+    problem(client.post(f"{URL}/{created['id']}/end", json={}), 409, "experiment")
 
 
 def test_status_for_a_given_day(client: TestClient) -> None:

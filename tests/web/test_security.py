@@ -89,7 +89,21 @@ def test_the_secret_is_created_once_private_and_reused(tmp_path: Path) -> None:
     assert not signer.is_valid(None, signer.token_for("abc"))
 
 
-def test_serving_on_all_interfaces_drops_the_host_check(tmp_path: Path) -> None:
-    app = create_app(Settings(db="sqlite://", host="0.0.0.0"), secret_dir=tmp_path)
+@pytest.mark.parametrize("host", ["0.0.0.0", "127.0.0.2", "::"])
+def test_serving_beyond_loopback_keeps_the_host_check(tmp_path: Path, host: str) -> None:
+    """DNS rebinding works against any listening address: evil.example is refused in every mode."""
+    app = create_app(Settings(db="sqlite://", host=host), secret_dir=tmp_path)
+    with TestClient(app) as c:
+        assert c.get("/api/v1/twitches", headers={"Host": "evil.example"}).status_code == 400
+        assert c.get("/api/v1/health", headers={"Host": "localhost"}).status_code == 200
+        if host == "127.0.0.2":  # the address it listens on is a name only the person uses
+            assert c.get("/api/v1/health", headers={"Host": "127.0.0.2:8000"}).status_code == 200
+
+
+def test_allowed_hosts_are_the_only_other_names_answered(tmp_path: Path) -> None:
+    settings = Settings(db="sqlite://", host="0.0.0.0", allowed_hosts=["diary.lan", "192.168.1.5"])
+    app = create_app(settings, secret_dir=tmp_path)
     with TestClient(app) as c:
         assert c.get("/api/v1/health", headers={"Host": "192.168.1.5"}).status_code == 200
+        assert c.get("/api/v1/health", headers={"Host": "DIARY.lan:8000"}).status_code == 200
+        assert c.get("/api/v1/health", headers={"Host": "evil.example"}).status_code == 400

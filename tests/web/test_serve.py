@@ -43,3 +43,12 @@ def test_a_bad_port_is_refused_naming_the_option(served: dict[str, Any]) -> None
     result = CliRunner().invoke(app, ["serve", "--port", "70000"])
     assert result.exit_code == 2 and "--port" in result.output
     assert served == {}
+
+
+def test_allowed_host_is_passed_to_the_app(served: dict[str, Any]) -> None:
+    args = ["serve", "--host", "0.0.0.0", "--allowed-host", "diary.lan"]
+    args += ["--allowed-host", "10.0.0.2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert served["app"].state.settings.allowed_hosts == ["diary.lan", "10.0.0.2"]
+    assert "--allowed-host" in result.output  # the warning says how other names get in

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import typer
 
-from twitchwise.diary import Diary, DiaryError
+from twitchwise.diary import DatabaseFailure, Diary, DiaryError
 
 from ._app import settings
 from ._errors import fail
@@ -19,5 +19,5 @@ def open_diary(ctx: typer.Context) -> Iterator[Diary]:
     try:
         with Diary.open(settings(ctx).db) as diary:
             yield diary
-    except DiaryError as exc:
+    except (DiaryError, DatabaseFailure) as exc:
         fail(str(exc))

@@ -329,6 +329,9 @@ def erase(
             if answer.strip().lower() != "erase":
                 fail("yes: nothing was deleted (confirm with --yes or by typing erase)", code=1)
         diary.erase()
+    from twitchwise.uploads import remove_uploads
+
+    remove_uploads(everything=True)  # copies of uploaded exports waiting to be imported
     console.print("Your diary is empty now.")
 
 

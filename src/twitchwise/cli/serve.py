@@ -17,6 +17,15 @@ def serve(
         typer.Option(help="Address to listen on. The default, 127.0.0.1, is this computer only."),
     ] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A host name the app may be reached by besides 127.0.0.1, localhost and the "
+            "--host address (repeat for several). Every other Host header is refused, so a "
+            "DNS-rebinding web page cannot read the diary.",
+        ),
+    ] = None,
 ) -> None:
     """Start the web app and print its address; stop it with Ctrl+C."""
     import uvicorn
@@ -25,7 +34,11 @@ def serve(
 
     base = settings(ctx)
     config = base.model_copy(
-        update={"host": host or base.host, "port": port if port is not None else base.port}
+        update={
+            "host": host or base.host,
+            "port": port if port is not None else base.port,
+            "allowed_hosts": [*base.allowed_hosts, *(allowed_host or [])],
+        }
     )
     web_app = create_app(config)
     shown = f"[{config.host}]" if ":" in config.host else config.host
@@ -33,7 +46,9 @@ def serve(
     if config.host not in {"127.0.0.1", "localhost", "::1"}:
         typer.echo(
             f"warning: listening on {config.host}, so other devices on the network can reach "
-            "your diary. There is no login; use 127.0.0.1 unless you trust the network.",
+            "your diary. There is no login; use 127.0.0.1 unless you trust the network. "
+            "Only the names 127.0.0.1, localhost, the --host address and each --allowed-host "
+            "are answered (name this computer's address or name with --allowed-host).",
             err=True,
         )
     uvicorn.run(web_app, host=config.host, port=config.port, log_level="warning")

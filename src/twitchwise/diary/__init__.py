@@ -3,7 +3,7 @@ the assessment. `Diary.open(url)` migrates the database to the current schema.""
 
 from __future__ import annotations
 
-from ._diary import Diary
+from ._diary import Diary, twitch_position
 from ._drinks import Drink, DrinkCount, drink_table, parse_drinks
 from ._entries import (
     DAY_COLUMNS,
@@ -17,7 +17,7 @@ from ._entries import (
     ImportStats,
     Twitch,
 )
-from ._errors import DiaryError, NotFoundError, Problem
+from ._errors import DatabaseFailure, DiaryError, NotFoundError, Problem
 from ._facts import DiaryFact, DiaryFacts, case_facts_from_diary
 from ._when import parse_day, parse_when
 
@@ -27,6 +27,7 @@ __all__ = [
     "NUMERIC_DAY_COLUMNS",
     "AssessmentRecord",
     "CheckIn",
+    "DatabaseFailure",
     "DayValue",
     "DayValueLike",
     "Diary",
@@ -45,4 +46,5 @@ __all__ = [
     "parse_day",
     "parse_drinks",
     "parse_when",
+    "twitch_position",
 ]

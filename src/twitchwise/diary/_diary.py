@@ -9,13 +9,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ._bulk import between, empty_checkin, import_checkins, import_twitches, store_day_values
@@ -37,13 +37,16 @@ from ._entries import (
     ImportStats,
     Twitch,
 )
-from ._errors import DiaryError, NotFoundError, Problem
+from ._errors import DatabaseFailure, DiaryError, NotFoundError, Problem
 from ._models import AssessmentRow, CheckInRow, DayValueRow, ExperimentRow, TwitchRow
-from ._store import WRITE, WRITE_LOCK, open_engine
+from ._store import WRITE, WRITE_LOCK, open_engine, scrub
 from ._validate import check_checkin, check_day, check_day_value, check_twitch, raise_if
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+ERASED_MODELS = (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow)
 
 
 class Diary:
@@ -73,6 +76,11 @@ class Diary:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> None:
+        """Raise DatabaseFailure unless the database answers a query (for health checks)."""
+        with self._read() as session:
+            session.execute(text("SELECT 1"))
 
     def __enter__(self) -> Self:
         return self
@@ -141,7 +149,7 @@ class Diary:
 
     @staticmethod
     def _twitch_row(session: Session, twitch_id: int) -> TwitchRow:
-        row = session.get(TwitchRow, twitch_id) if isinstance(twitch_id, int) else None
+        row = session.get(TwitchRow, twitch_id) if _is_row_id(twitch_id) else None
         if row is None:
             raise NotFoundError("id", f"no twitch with id {twitch_id}")
         return row
@@ -152,6 +160,39 @@ class Diary:
         with self._read() as session:
             rows = session.scalars(query.order_by(TwitchRow.at_utc, TwitchRow.id))
             return [to_twitch(row) for row in rows]
+
+    def twitch_page(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        after: tuple[datetime, int] | None = None,
+        limit: int = 1000,
+    ) -> list[Twitch]:
+        """At most `limit` episodes of [start, end], oldest first, after the position `after`
+        (`Twitch.position` of the last one already seen): keyset pagination, so a page costs
+        the same wherever it is and a diary of any size is read in bounded pieces."""
+        query = select(TwitchRow).where(*between(TwitchRow.local_day, start, end))
+        if after is not None:
+            at, last_id = after
+            query = query.where(
+                (TwitchRow.at_utc > at) | ((TwitchRow.at_utc == at) & (TwitchRow.id > last_id))
+            )
+        query = query.order_by(TwitchRow.at_utc, TwitchRow.id).limit(limit)
+        with self._read() as session:
+            return [to_twitch(row) for row in session.scalars(query)]
+
+    def iter_twitches(
+        self, start: date | None = None, end: date | None = None, *, batch: int = 1000
+    ) -> Iterator[Twitch]:
+        """Every episode of [start, end], oldest first, read `batch` at a time (each batch its
+        own short read), so exporting a huge diary neither holds it in memory nor locks it."""
+        after: tuple[datetime, int] | None = None
+        while page := self.twitch_page(start, end, after=after, limit=batch):
+            yield from page
+            after = twitch_position(page[-1])
+            if len(page) < batch:
+                return
 
     def update_twitch(self, twitch_id: int, **changes: Any) -> Twitch:
         """Change some fields of an episode; the result is checked as a whole."""
@@ -375,7 +416,7 @@ class Diary:
 
     def end_experiment(self, experiment_id: int) -> None:
         with self._write() as session:
-            row = session.get(ExperimentRow, experiment_id)
+            row = session.get(ExperimentRow, experiment_id) if _is_row_id(experiment_id) else None
             if row is None:
                 raise NotFoundError("id", f"no experiment with id {experiment_id}")
             row.status, row.ended_at = "ended", utc_now()
@@ -450,10 +491,28 @@ class Diary:
             replace_all(session, rows)
 
     def erase(self) -> None:
-        """Delete everything the diary holds (the schema stays)."""
+        """Delete everything the diary holds (the schema stays), and the copies the database
+        keeps of it: old pages, the SQLite write-ahead log, dead PostgreSQL row versions.
+
+        A plain DELETE only marks rows as free; their text stays in the file (and in SQLite's
+        `-wal`) until overwritten. See docs/security.md for what a PostgreSQL server still keeps.
+        """
         with self._write() as session:
-            for model in (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow):
+            for model in ERASED_MODELS:
                 session.execute(delete(model))
+        with self._turn, _database_errors():
+            scrub(self.engine, [m.__tablename__ for m in ERASED_MODELS])
+
+
+def twitch_position(twitch: Twitch) -> tuple[datetime, int]:
+    """Where `twitch` sits in the diary's order (UTC time, id): the key of `twitch_page`."""
+    offset = twitch.time.utcoffset() or timedelta(0)
+    return (twitch.time - offset).replace(tzinfo=None), twitch.id
+
+
+def _is_row_id(value: object) -> bool:
+    """A possible row id: an int the databases can hold (a larger one is simply not there)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 2**63
 
 
 def _store_sources(
@@ -471,9 +530,20 @@ def _store_sources(
 
 @contextmanager
 def _database_errors() -> Iterator[None]:
-    """A database that fails (gone, locked too long, disk full) is reported, not a traceback."""
+    """A database that fails (gone, locked too long, disk full, damaged) is reported as a
+    DatabaseFailure, not a traceback and not as a bad field."""
     try:
         yield
+    except IntegrityError:
+        raise
     except OperationalError as exc:
         reason = str(exc.orig).strip() if exc.orig is not None else str(exc)
-        raise DiaryError("db", f"the database failed: {reason}") from exc
+        raise DatabaseFailure(
+            f"the diary is not reachable ({reason}); nothing was lost", retry=True
+        ) from exc
+    except DatabaseError as exc:
+        reason = str(exc.orig).strip() if exc.orig is not None else str(exc)
+        raise DatabaseFailure(
+            f"the diary's database file is damaged ({reason}); restore it from a backup",
+            retry=False,
+        ) from exc

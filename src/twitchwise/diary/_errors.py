@@ -2,6 +2,7 @@
 
 DiaryError            bad input; `.problems` lists each (field, message, file, line)
  └── NotFoundError    an id or day that the diary does not hold
+DatabaseFailure       not the input's fault: the database is unreachable, locked or damaged
 """
 
 from __future__ import annotations
@@ -45,3 +46,17 @@ class DiaryError(ValueError):
 
 class NotFoundError(DiaryError):
     """The diary holds no entry with that id (or no check-in for that day)."""
+
+
+class DatabaseFailure(Exception):
+    """The database failed (down, locked too long, disk full, damaged); the input was fine.
+
+    Kept apart from DiaryError so no caller mistakes it for a bad field or a missing entry: the
+    web answers 503 with Retry-After (`retry` is true) or 500 for a damaged file, the CLI one line.
+    """
+
+    field = "db"
+
+    def __init__(self, message: str, *, retry: bool) -> None:
+        super().__init__(f"db: {message}")
+        self.message, self.retry = message, retry

@@ -7,6 +7,7 @@ SQLite's Python driver starts transactions lazily; we switch that off and issue 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ def _sqlite_engine(database: str | None) -> Engine:
         folder = Path(str(database)).expanduser().resolve().parent
         if not folder.is_dir():
             raise DiaryError("db", f"folder {folder} does not exist")
+        _create_private(Path(str(database)).expanduser())
     kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S}}
     if memory:
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
@@ -70,6 +72,8 @@ def _sqlite_engine(database: str | None) -> Engine:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        # Deleted text is overwritten with zeros, not left in free pages (a diary is health data).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -79,6 +83,49 @@ def _sqlite_engine(database: str | None) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def scrub(engine: Engine, tables: list[str]) -> None:
+    """After rows were deleted, remove the copies the database still holds.
+
+    SQLite: rebuild the file (VACUUM) and checkpoint the write-ahead log into it, truncating the
+    `-wal` to zero bytes; retried while another connection (a running app) is mid-read.
+    PostgreSQL: VACUUM FULL rewrites each table into a new file without the dead row versions.
+    """
+    if engine.dialect.name == "sqlite":
+        _scrub_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in tables:
+                conn.exec_driver_sql(f'VACUUM (FULL, ANALYZE) "{table}"')
+
+
+def _scrub_sqlite(engine: Engine) -> None:
+    import time
+
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("VACUUM")
+        for _ in range(50):
+            busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+            time.sleep(0.1)
+    raise DiaryError("db", "the diary was erased, but another program kept its log busy")
+
+
+def _create_private(path: Path) -> None:
+    """Create a new diary file readable by its owner only (0600), wherever `--db` puts it;
+    SQLite gives its `-wal` and `-shm` files the same mode."""
+    if str(path).startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DiaryError("db", f"cannot create {path}: {exc.strerror or exc}") from None
 
 
 def _alembic_config() -> Config:

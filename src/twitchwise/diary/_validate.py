@@ -119,6 +119,11 @@ def normalize_time(value: datetime | str) -> tuple[datetime, bool]:
         raise ValueError(f"expected a date and time, got {type(value).__name__}")
     explicit = value.tzinfo is not None and value.utcoffset() is not None
     aware = value if explicit else value.astimezone()
+    if not explicit and aware.replace(tzinfo=None) != value.replace(tzinfo=None):
+        raise ValueError(
+            f"{value:%Y-%m-%d %H:%M} did not exist on this computer's clock (it was put forward "
+            "that night); give the time with its offset, e.g. 2026-03-29T02:30+01:00"
+        )
     offset = aware.utcoffset() or timedelta(0)
     if offset % timedelta(minutes=1):
         raise ValueError("the offset must be whole minutes")

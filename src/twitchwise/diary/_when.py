@@ -30,11 +30,27 @@ def parse_when(text: str, now: datetime | None = None, field: str = "at") -> dat
         if _DATE_ONLY.match(raw):
             raise DiaryError(field, f"{text!r} has no time of day; try {raw}T21:30")
     if found.tzinfo is None:
-        found = found.astimezone() if system else found.replace(tzinfo=now.tzinfo)
+        found = _local(found, field) if system else found.replace(tzinfo=now.tzinfo)
     if found > now + timedelta(minutes=5):
         hint = "; did you mean yesterday?" if found - now < timedelta(days=1) else ""
         raise DiaryError(field, f"{found:%Y-%m-%d %H:%M} is in the future{hint}")
     return found
+
+
+def _local(naive: datetime, field: str) -> datetime:
+    """`naive` in this computer's time zone; a time the clocks skipped (a DST gap) is refused
+    rather than silently moved by an hour."""
+    try:
+        aware = naive.astimezone()
+    except (OverflowError, ValueError, OSError):
+        raise DiaryError(field, f"{naive:%Y-%m-%d %H:%M} is out of range") from None
+    if aware.replace(tzinfo=None) != naive:
+        raise DiaryError(
+            field,
+            f"{naive:%Y-%m-%d %H:%M} did not exist here (the clocks were put forward); "
+            "give the time with its offset, e.g. 2026-03-29T02:30+01:00",
+        )
+    return aware
 
 
 def _relative(raw: str, now: datetime, field: str) -> datetime | None:
@@ -44,7 +60,10 @@ def _relative(raw: str, now: datetime, field: str) -> datetime | None:
     if ago:
         hours = ago["unit"].startswith("h")
         amount = float(ago["n"])
-        return now - (timedelta(hours=amount) if hours else timedelta(minutes=amount))
+        try:
+            return now - (timedelta(hours=amount) if hours else timedelta(minutes=amount))
+        except (OverflowError, ValueError):
+            raise DiaryError(field, f"{raw!r} is too long ago for a twitch diary") from None
     clock = _RELATIVE.match(raw)
     if not clock:
         return None

@@ -46,6 +46,27 @@ _REQUIRED = {
     DAY_VALUES_FILE: DAY_VALUE_COLUMNS,
 }
 _LISTS = ("symptoms", "medications")
+_TEXT_CELLS = ("note", "notes", "medications")
+"""Cells of free text, the only ones that can start like a spreadsheet formula."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+FORMULA_GUARD = "'"
+
+
+def neutralise_formula_text(text: str) -> str:
+    """A free-text cell that a spreadsheet would run as a formula, made inert by a leading `'`.
+
+    A cell that already starts with `'` gets one too, so `restore_formula_text` can always remove
+    exactly one and the round trip stays lossless.
+    """
+    if text.startswith((*FORMULA_STARTS, FORMULA_GUARD)):
+        return FORMULA_GUARD + text
+    return text
+
+
+def restore_formula_text(text: str) -> str:
+    """Undo `neutralise_formula_text`: drop one leading `'`."""
+    return text.removeprefix(FORMULA_GUARD)
 
 
 @dataclass
@@ -66,8 +87,12 @@ def _records(
     text: str, name: str, allowed: Sequence[str], problems: list[Problem]
 ) -> Iterable[tuple[int, dict[str, str]]]:
     """(line number, {column: cell}) per data row; header and shape problems go to `problems`."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        problems.append(_csv_problem(exc, name, 1))
+        return
     if header is None:
         problems.append(Problem("header", "the file is empty (no header row)", name, 1))
         return
@@ -87,7 +112,14 @@ def _records(
     if bad or len(set(header)) < len(header):
         return
     line = reader.line_num + 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:  # nothing after a broken row can be trusted to be a row
+            problems.append(_csv_problem(exc, name, line))
+            return
+        if cells is None:
+            return
         start, line = line, reader.line_num + 1
         if not cells or all(not c.strip() for c in cells):
             continue
@@ -97,6 +129,21 @@ def _records(
             )
             continue
         yield start, dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=True))
+
+
+def _csv_problem(exc: csv.Error, name: str, line: int) -> Problem:
+    """The csv module's refusal as a problem at the row where it starts."""
+    reason = str(exc)
+    if "end of data" in reason:
+        reason = (
+            'a quoted cell is never closed (a closing " is missing), so the rows after it '
+            "would be read as part of it"
+        )
+    elif "field larger than field limit" in reason:
+        reason = f"a cell is longer than {csv.field_size_limit():,} characters"
+    elif "expected after" in reason:
+        reason = 'a quoted cell has text after its closing " (write "" for a quote inside it)'
+    return Problem("row", reason, name, line)
 
 
 def _located(found: Iterable[Problem], name: str, line: int) -> list[Problem]:
@@ -113,7 +160,7 @@ def parse_twitches(
             k: v.strip() for k, v in record.items() if k != "note" and v.strip()
         }
         if record.get("note"):
-            values["note"] = record["note"]
+            values["note"] = restore_formula_text(record["note"])
         missing = [c for c in _REQUIRED[name] if c not in values]
         if missing:
             problems.extend(Problem(c, "is empty; a twitch needs one", name, line) for c in missing)
@@ -131,6 +178,8 @@ def _day_values(record: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     for column, cell in record.items():
         if column == "date":
             continue
+        if column in _TEXT_CELLS:
+            cell = restore_formula_text(cell)
         if column in _LISTS:
             values[column] = tuple(p.strip() for p in cell.split(";") if p.strip())
         elif column == "notes":
@@ -179,7 +228,7 @@ def _day_value_row(
             found.append(Problem(column, "is empty; an imported value needs one", name, line))
     if found:
         return found
-    source, metric = cells["source"], cells["metric"]
+    source, metric = restore_formula_text(cells["source"]), cells["metric"]
     if len(source) > 64:
         found.append(Problem("source", "name the source in 1 to 64 characters", name, line))
     day: date | None = None
@@ -307,7 +356,7 @@ def twitch_rows(twitches: Iterable[Twitch]) -> Iterable[list[str]]:
             format_number(t.intensity),
             format_number(t.count),
             format_number(t.duration_s),
-            t.note or "",
+            neutralise_formula_text(t.note or ""),
         ]
 
 
@@ -322,14 +371,19 @@ def day_rows(checkins: Iterable[CheckIn]) -> Iterable[list[str]]:
             format_number(c.stress_level),
             format_number(c.exercise_minutes),
         ]
-        lists = [";".join(c.symptoms), ";".join(c.medications)]
-        yield [c.day.isoformat(), *numbers, hard, *lists, c.notes or ""]
+        lists = [";".join(c.symptoms), neutralise_formula_text(";".join(c.medications))]
+        yield [c.day.isoformat(), *numbers, hard, *lists, neutralise_formula_text(c.notes or "")]
 
 
 def day_value_rows(values: Iterable[tuple[str, DayValue]]) -> Iterable[list[str]]:
     """day_values.csv rows from `Diary.list_day_values()`: date, metric, value, source."""
     for source, item in values:
-        yield [item.day.isoformat(), item.metric, format_number(item.value), source]
+        yield [
+            item.day.isoformat(),
+            item.metric,
+            format_number(item.value),
+            neutralise_formula_text(source),
+        ]
 
 
 def _write_atomically(path: Path, header: Sequence[str], rows: Iterable[list[str]]) -> int:
@@ -365,7 +419,7 @@ def export_diary_csv(diary: Diary, folder: Path) -> ExportStats:
     except OSError as exc:
         raise DiaryError("DIR", f"cannot create {folder}: {exc.strerror}") from None
     twitches = _write_atomically(
-        folder / TWITCHES_FILE, TWITCH_COLUMNS, twitch_rows(diary.list_twitches())
+        folder / TWITCHES_FILE, TWITCH_COLUMNS, twitch_rows(diary.iter_twitches())
     )
     days = _write_atomically(folder / DAYS_FILE, DAY_FILE_COLUMNS, day_rows(diary.list_checkins()))
     values = _write_atomically(
@@ -387,7 +441,9 @@ __all__ = [
     "export_diary_csv",
     "import_diary_csv",
     "parse_day_values",
+    "neutralise_formula_text",
     "parse_days",
     "parse_twitches",
     "read_diary_folder",
+    "restore_formula_text",
 ]

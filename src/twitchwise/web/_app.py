@@ -10,17 +10,21 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import event
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from twitchwise.diary import Diary
 from twitchwise.settings import Settings
+from twitchwise.uploads import remove_uploads
 
+from ._limits import BodyLimitMiddleware
 from ._problems import install_problem_handlers, move_problem_schemas
 from ._security import CsrfCookieMiddleware, CsrfSigner, SecurityHeadersMiddleware, load_secret
 from ._templates import STATIC_DIR, make_templates
 
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "testserver"]
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", "[::]", ""})
 
 API_DESCRIPTION = """\
 The twitchwise JSON API: assess a case (the case format of `docs/reference/case-format.md`),
@@ -38,10 +42,14 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
     """
     settings = settings or Settings()
     diary = Diary.open(settings.db)
+    _wait_briefly(diary, settings.db_wait_s)
+
+    remove_uploads()  # left by an app that crashed or was killed
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        remove_uploads(own=True)
         diary.close()
 
     app = FastAPI(
@@ -59,9 +67,10 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
     app.state.csrf = CsrfSigner(app.state.secret)
 
     app.add_middleware(CsrfCookieMiddleware, signer=app.state.csrf)
-    if settings.host in LOOPBACK_HOSTS:
-        # Refuse other Host headers so a DNS-rebinding page cannot talk to the local app.
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS)
+    app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_mb * 1024 * 1024)
+    # In every mode, refuse Host names not on the list, so a DNS-rebinding page (whose Host is
+    # its own name) cannot read the diary, even when the app listens on 0.0.0.0.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
     app.add_middleware(SecurityHeadersMiddleware)
 
     install_problem_handlers(app, _page_error)
@@ -74,6 +83,31 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
     app.include_router(pages_router)
     _install_openapi(app)
     return app
+
+
+def _wait_briefly(diary: Diary, seconds: float) -> None:
+    """A page should not hang for the CLI's 30 s while another program (a long import) holds
+    SQLite's write lock: after `seconds` it gets a 503 with Retry-After instead."""
+    engine = diary.engine
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _short_busy_timeout(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={round(seconds * 1000)}")
+
+    engine.dispose()  # connections opened while migrating still have the long wait
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    """Loopback names, the address the app listens on (unless a wildcard), and `--allowed-host`.
+
+    A literal address is safe to allow: a rebinding page sends its own domain name as Host.
+    """
+    hosts = [*LOOPBACK_HOSTS, *(h.strip().lower() for h in settings.allowed_hosts if h.strip())]
+    if settings.host not in WILDCARD_HOSTS:
+        hosts += [settings.host, f"[{settings.host}]"] if ":" in settings.host else [settings.host]
+    return list(dict.fromkeys(hosts))
 
 
 def _install_openapi(app: FastAPI) -> None:

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from twitchwise.diary import Diary, DiaryError, ImportStats
+from twitchwise.diary import DatabaseFailure, Diary, DiaryError, ImportStats
 from twitchwise.importers import ImporterError, ImportResult, available_importers, detect_importer
 
 MAX_JOBS = 20
@@ -81,12 +81,17 @@ def run_import(job: ImportJob, diary: Diary, path: Path) -> None:
         job.result, job.state = result, "storing"
         job.stats = diary.import_day_values(result.values, source=importer.name)
         job.state = "finished"
-    except (ImporterError, DiaryError) as exc:
-        job.error, job.state = str(exc).replace(str(path), job.filename), "failed"
+    except (ImporterError, DiaryError, DatabaseFailure) as exc:
+        job.error, job.state = _as_chosen(str(exc), path, job.filename), "failed"
     except Exception as exc:  # a job must always end, and say so, whatever the file held
         job.error, job.state = f"the file could not be imported ({type(exc).__name__})", "failed"
     finally:
         path.unlink(missing_ok=True)
+
+
+def _as_chosen(message: str, path: Path, filename: str) -> str:
+    """The error with the file the person chose in place of the upload's private name."""
+    return message.replace(str(path), filename).replace(path.name, filename)
 
 
 def start_import(job: ImportJob, diary: Diary, path: Path) -> None:

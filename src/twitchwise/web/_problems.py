@@ -16,7 +16,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from twitchwise.diary import DatabaseFailure
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+RETRY_AFTER_S = 5
+"""Seconds a client is asked to wait when the database is unreachable or locked."""
 
 PROBLEM_TYPES = {404: "/problems/not-found", 422: "/problems/invalid-input"}
 
@@ -131,6 +135,37 @@ def install_problem_handlers(app: FastAPI, page_handler: PageErrorHandler) -> No
             response.headers.update(exc.headers)
         return response
 
+    async def on_database(request: Request, exc: DatabaseFailure) -> Any:
+        status = 503 if exc.retry else 500
+        headers = {"Retry-After": str(RETRY_AFTER_S)} if exc.retry else {}
+        if not is_api(request):
+            detail = (
+                "The diary is not reachable just now; nothing was lost. Try again in a moment."
+                if exc.retry
+                else "The diary's database file is damaged, so it cannot be read. Nothing was "
+                "changed; restore the file from a backup."
+            )
+            return await page_handler(request, StarletteHTTPException(status, detail, headers))
+        title = "Diary not reachable" if exc.retry else "Diary damaged"
+        response = problem_response(
+            Problem(
+                title=title,
+                status=status,
+                detail=exc.message,
+                errors=[FieldError(field="db", message=exc.message, location="server")],
+            )
+        )
+        response.headers.update(headers)
+        return response
+
+    async def on_unexpected(request: Request, exc: Exception) -> Any:
+        detail = "Something went wrong inside twitchwise; please try again."
+        if not is_api(request):
+            return await page_handler(request, StarletteHTTPException(500, detail))
+        return problem_response(Problem(title="Internal Server Error", status=500, detail=detail))
+
+    app.add_exception_handler(DatabaseFailure, on_database)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, on_unexpected)
     app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(ApiError, on_api_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
@@ -147,21 +182,41 @@ def _title(status: int) -> str:
         return "Error"
 
 
+def _add_write_limits(schema: dict[str, Any], operation: dict[str, Any]) -> None:
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "Problem" not in schemas:
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem.pop("$defs", {}))
+        schemas["Problem"] = problem
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for status, description in (
+        ("413", "The body is larger than 1 MiB"),
+        ("415", "The request's Content-Type is not application/json"),
+    ):
+        operation.setdefault("responses", {}).setdefault(
+            status, {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": ref}}}
+        )
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The `responses=` entry declaring problem+json bodies for the given error statuses."""
     descriptions = {
         404: "Not found",
         409: "Conflict",
         413: "Upload too large",
+        503: "The diary's database is not reachable (Retry-After says when to try again)",
         422: "Invalid input: `errors` names each bad field",
     }
     return {s: {"model": Problem, "description": descriptions.get(s, _title(s))} for s in statuses}
 
 
 def move_problem_schemas(schema: dict[str, Any]) -> dict[str, Any]:
-    """In the OpenAPI document, declare error bodies as application/problem+json."""
-    for path in schema.get("paths", {}).values():
-        for operation in path.values():
+    """In the OpenAPI document, declare error bodies as application/problem+json, and the
+    413 and 415 every write can get (`_limits.py`: a body over 1 MiB, a type that is not JSON)."""
+    for url, path in schema.get("paths", {}).items():
+        for method, operation in path.items():
+            if url.startswith("/api/") and method in ("post", "put", "patch"):
+                _add_write_limits(schema, operation)
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if code[:1] in "45" and "application/json" in content:

@@ -3,8 +3,9 @@
 CSRF uses a signed double submit: the browser holds a random value in an HttpOnly, SameSite=Strict
 cookie, and each form carries an HMAC of that value made with a per-install secret. A page on
 another site can neither read the cookie nor compute the HMAC, so it cannot forge a form post.
-The JSON API needs no token: browsers only send cross-site JSON or DELETE after a CORS preflight,
-which this app never grants.
+The JSON API needs no token: it refuses writes whose Content-Type is not JSON (`_limits.py`), and
+browsers only send cross-site JSON, PUT, PATCH or DELETE after a CORS preflight, which this app
+never grants.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if scope["path"].startswith(("/api/", "/openapi.json")):
+                if not scope["path"].startswith("/static/"):
+                    # Pages and API answers hold health data: keep them out of every cache.
                     headers.setdefault("Cache-Control", "no-store")
             await send(message)
 

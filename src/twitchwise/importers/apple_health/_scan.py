@@ -20,7 +20,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from ._days import QUANTITIES, USED_TYPES, DayBuilder
-from ._source import ExportFile, damaged
+from ._source import MAX_RUN, ExportFile, damaged
 
 
 class Unsupported(Exception):
@@ -95,6 +95,8 @@ def scan(export: ExportFile, chunks: Iterable[bytes], builder: DayBuilder) -> No
         if tail:
             head = _first_start(chunk, tail.startswith(b"<Correlation"))
             if head < 0:
+                if len(tail) > MAX_RUN:
+                    raise damaged(export, f"an element is larger than {MAX_RUN >> 20} MiB")
                 tail += chunk
                 continue
             joined = tail + chunk[:head]
@@ -270,10 +272,13 @@ def _unescape(value: str) -> str:
 
 def _entity(m: re.Match[str]) -> str:
     ref = m.group(1)
-    if ref.startswith("#x"):
-        return chr(int(ref[2:], 16))
-    if ref.startswith("#"):
-        return chr(int(ref[1:]))
+    try:
+        if ref.startswith("#x"):
+            return chr(int(ref[2:], 16))
+        if ref.startswith("#"):
+            return chr(int(ref[1:]))
+    except (ValueError, OverflowError):  # beyond U+10FFFF: libxml2 names the place
+        raise Unsupported("a character reference out of range") from None
     return _NAMED[ref]
 
 

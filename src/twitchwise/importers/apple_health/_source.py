@@ -15,13 +15,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from .._base import ImporterError, Progress
 
 CHUNK = 8 << 20
 PEEK = 1 << 20
 """How far into a file the ``<HealthData`` root must start (the DTD is about 10 kB)."""
+
+MAX_RUN = 16 << 20
+"""Most bytes the body may hold without a ``>``: every element, attribute and gap of an export
+is far smaller. A longer run (a 1 GiB attribute, gigabytes of whitespace) is refused, since every
+reader (the scanner's carried-over tail, libxml2's push buffer) would have to hold it whole."""
+MAX_RATIO = 200
+"""Largest uncompressed-to-compressed ratio of a zipped XML (exports compress about 10 to 30
+times; a zip bomb of whitespace, thousands of times)."""
+MAX_MEMBERS = 200_000
+"""Most files a zip may hold: zipfile reads every entry of the directory into memory up front
+(about half a kilobyte each), so millions of tiny entries would exhaust memory before any check.
+An export holds the XML plus one file per workout route or ECG: thousands at most."""
+RATIO_FROM = 32 << 20
+"""Uncompressed size from which `MAX_RATIO` applies (a smaller member is harmless)."""
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _ROOT = b"<HealthData"
@@ -59,10 +73,10 @@ class ExportFile:
         try:
             if self.member is None:
                 with self.path.open("rb") as fh:
-                    yield fh
+                    yield cast("IO[bytes]", _RunGuard(fh, self))
             else:
                 with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
-                    yield fh
+                    yield cast("IO[bytes]", _RunGuard(fh, self))
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise damaged(self, f"the zip is corrupt or truncated ({exc})") from exc
         except OSError as exc:
@@ -86,6 +100,26 @@ class ExportFile:
                         progress(done, self.size)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise damaged(self, f"the zip is corrupt or truncated ({exc})") from exc
+
+
+class _RunGuard:
+    """A read-only view of the XML stream that refuses a run of more than `MAX_RUN` bytes
+    without a ``>``, so no reader downstream buffers an unbounded token (see `MAX_RUN`)."""
+
+    def __init__(self, fh: IO[bytes], export: ExportFile) -> None:
+        self._fh, self._export, self._run = fh, export, 0
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._fh.read(size)
+        last = block.rfind(b">")
+        self._run = len(block) - last - 1 if last >= 0 else self._run + len(block)
+        if self._run > MAX_RUN:
+            raise AppleHealthError(
+                f"{self._export.name} was not imported: it holds more than {MAX_RUN >> 20} MiB "
+                "without markup (a single element or gap that large is not part of an Apple "
+                "Health export)"
+            )
+        return block
 
 
 def damaged(export: ExportFile, why: str) -> AppleHealthError:
@@ -118,6 +152,7 @@ def locate(path: Path) -> ExportFile:
 
 
 def _locate_in_zip(path: Path) -> ExportFile:
+    _check_member_count(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -129,6 +164,7 @@ def _locate_in_zip(path: Path) -> ExportFile:
         for info in zf.infolist():
             if info.is_dir() or _SKIP_NAMES.search(info.filename) or info.file_size == 0:
                 continue
+            _check_ratio(path, info)
             try:
                 with zf.open(info) as fh:
                     start = fh.read(64)
@@ -148,6 +184,36 @@ def _locate_in_zip(path: Path) -> ExportFile:
             f"{path} holds no Apple Health export (no XML file with a <HealthData> root)"
         )
     return best
+
+
+def _check_member_count(path: Path) -> None:
+    """Refuse a zip whose directory lists more than `MAX_MEMBERS` files, reading only its end
+    record (zipfile's own reader, which also handles zip64)."""
+    try:
+        with path.open("rb") as fh:
+            end = zipfile._EndRecData(fh)  # type: ignore[attr-defined]
+    except OSError:
+        return  # opening it below reports the problem
+    if end is None:
+        return
+    count = int(end[zipfile._ECD_ENTRIES_TOTAL])  # type: ignore[attr-defined]
+    if count > MAX_MEMBERS:
+        raise AppleHealthError(
+            f"{path.name} was not imported: it holds {count:,} files, more than the "
+            f"{MAX_MEMBERS:,} an Apple Health export could"
+        )
+
+
+def _check_ratio(path: Path, info: zipfile.ZipInfo) -> None:
+    """Refuse a zip bomb before inflating it: the declared size bounds what zipfile will
+    inflate, so the ratio of the declared sizes bounds the work."""
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size >= RATIO_FROM and ratio > MAX_RATIO:
+        raise AppleHealthError(
+            f"{path.name} was not imported: {info.filename} would inflate {ratio:,.0f} times "
+            f"(to {info.file_size >> 20:,} MiB); an Apple Health export compresses far less, so "
+            "this looks like a zip bomb"
+        )
 
 
 def _body_start(head: bytes) -> tuple[int, int] | None:

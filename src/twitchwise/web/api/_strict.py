@@ -59,3 +59,33 @@ def strict_body(
                 )
 
     return check
+
+
+EMPTY_JSON_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "additionalProperties": False, "maxProperties": 0}
+            }
+        },
+    }
+}
+"""The OpenAPI entry of a write that takes no data: nothing, or `{}`, sent as JSON."""
+
+
+async def empty_json_body(request: Request) -> None:
+    """A dependency for a write without data: the body is empty or `{}` (its JSON content type
+    is what a cross-site form cannot send; `_limits.py` checks it)."""
+    raw = await request.body()
+    if raw.strip() and _json_or_none(raw) != {}:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": "send no body or an empty JSON object {}", "type": "empty"}]
+        )
+
+
+def _json_or_none(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None

@@ -30,7 +30,7 @@ from twitchwise.stats import (
 from .._deps import get_diary
 from .._problems import ApiError, FieldError, problem_responses
 from ._errors import diary_errors
-from ._strict import IsoDate, strict_body
+from ._strict import EMPTY_JSON_BODY, IsoDate, empty_json_body, strict_body
 
 router = APIRouter(prefix="/experiments", tags=["experiments"])
 
@@ -275,11 +275,14 @@ def get_experiment(
     response_model=ExperimentDetail,
     responses=DETAIL_RESPONSES,
     summary="End an experiment (its plan and report stay available)",
+    dependencies=[Depends(empty_json_body)],
+    openapi_extra=EMPTY_JSON_BODY,
 )
 def end_experiment(
     experiment_id: int = ExperimentId, diary: Diary = Depends(get_diary)
 ) -> ExperimentDetail:
-    """End a running experiment; a 409 if it has already ended."""
+    """End a running experiment; a 409 if it has already ended. Send it with
+    `Content-Type: application/json` and no body or `{}` (a cross-site form cannot)."""
     experiment = _find(diary, experiment_id)
     if experiment.status != "active":
         raise _conflict(f"experiment {experiment_id} has already ended")

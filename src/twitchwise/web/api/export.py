@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
+from fastapi.responses import StreamingResponse
 
 from twitchwise.diary import Diary
 from twitchwise.importers.diary_csv import (
@@ -39,6 +40,20 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return out.getvalue()
 
 
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """The CSV text in pieces of about a thousand rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for count, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if count % 1000 == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
 def _download(text: str, filename: str) -> Response:
     return Response(
         text,
@@ -54,7 +69,13 @@ def _download(text: str, filename: str) -> Response:
     summary="Every twitch episode as twitches.csv",
 )
 def export_twitches(diary: Diary = Depends(get_diary)) -> Response:
-    return _download(csv_text(TWITCH_COLUMNS, twitch_rows(diary.list_twitches())), "twitches.csv")
+    """Streamed a page of rows at a time, so a diary of any size is never held whole."""
+    lines = csv_lines(TWITCH_COLUMNS, twitch_rows(diary.iter_twitches()))
+    return StreamingResponse(
+        lines,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="twitches.csv"'},
+    )
 
 
 @router.get(

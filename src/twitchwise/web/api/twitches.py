@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Response
+import binascii
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from datetime import datetime
 
-from twitchwise.diary import Diary
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from twitchwise.diary import Diary, Twitch, twitch_position
 
 from .._deps import get_diary
-from .._problems import problem_responses
+from .._problems import ApiError, FieldError, problem_responses
 from ._errors import diary_errors
 from ._models import TwitchIn, TwitchOut, TwitchPatch
 from ._strict import IsoDate, strict_body
@@ -17,17 +21,67 @@ router = APIRouter(prefix="/twitches", tags=["twitches"])
 TwitchId = Path(ge=1, le=2_147_483_647, description="the episode's id")
 
 
+MAX_PAGE = 5000
+PAGE_HEADERS = {
+    "Link": {
+        "description": 'the next page, `<...>; rel="next"`, when there may be more',
+        "schema": {"type": "string"},
+    },
+    "X-Next-Cursor": {
+        "description": "the `after` value of the next page, when there may be more",
+        "schema": {"type": "string"},
+    },
+}
+
+
 @router.get(
     "",
     response_model=list[TwitchOut],
-    responses=problem_responses(422),
-    summary="List twitch episodes",
+    responses={200: {"headers": PAGE_HEADERS}, **problem_responses(422)},
+    summary="List twitch episodes, a page at a time",
 )
 def list_twitches(
-    start: IsoDate | None = None, end: IsoDate | None = None, diary: Diary = Depends(get_diary)
+    request: Request,
+    response: Response,
+    start: IsoDate | None = None,
+    end: IsoDate | None = None,
+    limit: int = Query(1000, ge=1, le=MAX_PAGE, description="episodes per page"),
+    after: str | None = Query(
+        None, max_length=200, description="cursor from the previous page's X-Next-Cursor"
+    ),
+    diary: Diary = Depends(get_diary),
 ) -> list[TwitchOut]:
-    """Episodes whose local day is within [start, end] (both optional), oldest first."""
-    return [TwitchOut.of(t) for t in diary.list_twitches(start, end)]
+    """Episodes whose local day is within [start, end] (both optional), oldest first, at most
+    `limit` of them. When the page is full, `Link` (rel="next") and `X-Next-Cursor` say how to
+    ask for the next one; each page costs the same however large the diary is."""
+    page = diary.twitch_page(start, end, after=_read_cursor(after), limit=limit)
+    if len(page) == limit:
+        cursor = _cursor(page[-1])
+        response.headers["X-Next-Cursor"] = cursor
+        following = request.url.include_query_params(after=cursor)
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+    return [TwitchOut.of(t) for t in page]
+
+
+def _cursor(twitch: Twitch) -> str:
+    at, twitch_id = twitch_position(twitch)
+    return urlsafe_b64encode(f"{at.isoformat()}|{twitch_id}".encode()).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    if cursor is None:
+        return None
+    try:
+        raw = urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, twitch_id = raw.split("|")
+        return datetime.fromisoformat(at), int(twitch_id)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise ApiError(
+            422,
+            "Invalid input",
+            "Please check: after.",
+            [FieldError(field="after", message="is not a cursor this API gave", location="query")],
+        ) from None
 
 
 @router.post(

@@ -21,6 +21,7 @@ from twitchwise.stats import (
 )
 
 from .._deps import get_diary
+from ..api.experiments import START_WINDOW_DAYS
 from ._common import Form, redirect, render
 
 router = APIRouter()
@@ -123,10 +124,14 @@ def _start(form: Form) -> date | None:
     if not raw:
         return date.today()
     try:
-        return date.fromisoformat(raw)
+        start = date.fromisoformat(raw)
     except ValueError:
         form.errors["start"] = "Enter a date like 2026-03-02."
         return None
+    if abs((start - date.today()).days) > START_WINDOW_DAYS:  # the API's rule, same words
+        form.errors["start"] = f"Choose a day within {START_WINDOW_DAYS} days of today."
+        return None
+    return start
 
 
 def _sentence(message: str) -> str:

@@ -7,19 +7,17 @@ the page polls the job for the reading progress and swaps in the result.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from pathlib import Path
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from twitchwise.diary import Diary
 
-from .._deps import get_diary
+from .._deps import check_csrf_token, get_diary
 from .._imports import ImportJob, ImportJobs, run_import, start_import
+from .._security import CSRF_FIELD
+from .._upload import read_upload
 from ._common import is_htmx, render
 
 router = APIRouter()
@@ -39,36 +37,37 @@ def import_page(request: Request) -> HTMLResponse:
 
 @router.post("/import", response_class=HTMLResponse)
 async def upload(request: Request, diary: Diary = Depends(get_diary)) -> Response:
-    form = await request.form()
-    upload = form.get("export")
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    """Stream the upload to a private file, but only once the form's CSRF token is checked."""
+
+    def check(fields: dict[str, str]) -> None:
+        check_csrf_token(request, fields.get(CSRF_FIELD))
+
+    try:
+        received = await read_upload(request, "export", check)
+    except HTTPException as exc:
+        if exc.status_code == 403:  # a forged or expired form: the app's error page
+            raise
+        return _refused(request, exc.status_code, exc.detail)  # too large, disk full...
+    if received.path is None or not received.filename:
         error = (
             "Choose your export.zip (or export.xml) from the Health app, "
             "or your Health Connect, Fitbit or Garmin zip."
         )
-        if is_htmx(request):
-            return render(request, "partials/import_status.html", None, 422, job=None, error=error)
-        return render(request, "import.html", "import", 422, error=error)
-    path = _save(upload)
-    job = _jobs(request).new(Path(upload.filename).name)
+        return _refused(request, 422, error)
+    job = _jobs(request).new(received.filename)
     if is_htmx(request):
-        start_import(job, diary, path)
+        start_import(job, diary, received.path)
         return render(request, "partials/import_status.html", None, job=job, error=None)
-    run_import(job, diary, path)
+    await run_in_threadpool(run_import, job, diary, received.path)
     status = 422 if job.state == "failed" else 200
     return render(request, "import.html", "import", status, job=job, error=None)
 
 
-def _save(upload: UploadFile) -> Path:
-    """Copy the upload to a private temporary file (the importer reads a path)."""
-    suffix = Path(upload.filename or "").suffix.lower()
-    fd, name = tempfile.mkstemp(
-        prefix="twitchwise-import-", suffix=suffix if suffix in (".zip", ".xml", ".db") else ""
-    )
-    with os.fdopen(fd, "wb") as out:
-        upload.file.seek(0)
-        shutil.copyfileobj(upload.file, out, 1024 * 1024)
-    return Path(name)
+def _refused(request: Request, status: int, error: str) -> HTMLResponse:
+    """The import page (or, for htmx, its status fragment) saying why nothing was imported."""
+    if is_htmx(request):
+        return render(request, "partials/import_status.html", None, status, job=None, error=error)
+    return render(request, "import.html", "import", status, error=error)
 
 
 @router.get("/import/jobs/{job_id}", response_class=HTMLResponse)

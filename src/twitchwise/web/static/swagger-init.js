@@ -11,5 +11,13 @@ window.addEventListener("DOMContentLoaded", function () {
     tryItOutEnabled: false,
     syntaxHighlight: false,
     defaultModelsExpandDepth: -1,
+    // The API only accepts writes sent as JSON (a cross-site form cannot), even without a body.
+    requestInterceptor: function (req) {
+      var method = (req.method || "GET").toUpperCase();
+      if (["POST", "PUT", "PATCH"].indexOf(method) >= 0 && !req.headers["Content-Type"]) {
+        req.headers["Content-Type"] = "application/json";
+      }
+      return req;
+    },
   });
 });
