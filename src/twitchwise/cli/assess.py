@@ -6,20 +6,19 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
-
-from twitchwise.diary import Diary, DiaryFacts, case_facts_from_diary
-from twitchwise.engine import Assessment, Case, assess
-from twitchwise.engine.interview import AnswerError, Interview, Question
 
 from ._app import app
 from ._errors import describe_validation_error, fail
 from ._open import open_diary
-from ._render import render_assessment
+
+if TYPE_CHECKING:
+    from twitchwise.diary import Diary, DiaryFacts
+    from twitchwise.engine import Assessment, Case
+    from twitchwise.engine.interview import Interview, Question
 
 BACK = frozenset({"back", "b"})
 QUIT = frozenset({"quit", "q", "exit"})
@@ -42,6 +41,10 @@ def _load_json(path: str) -> Any:
 def _parse_case(raw: Any, prefix: str) -> tuple[Case, dict[str, Any]]:
     if not isinstance(raw, dict):
         fail(f"{prefix.rstrip(': ') or 'input'}: a case must be a JSON object")
+    from pydantic import ValidationError
+
+    from twitchwise.engine import Case
+
     meta = {k: raw[k] for k in METADATA_KEYS if k in raw}
     body = {k: v for k, v in raw.items() if k not in METADATA_KEYS}
     try:
@@ -83,6 +86,8 @@ def _ask(console: Console, q: Question, step: tuple[int, int]) -> str:
 
 def run_interview(console: Console, known: dict[str, Any] | None = None) -> Interview | None:
     """Ask until complete; None if the person quits."""
+    from twitchwise.engine.interview import AnswerError, Interview
+
     iv = Interview(known=known)
     console.print(
         "[bold]twitchwise assessment[/]: a few questions, urgent ones first. "
@@ -133,6 +138,10 @@ def _interview_and_record(
 
 
 def _assess_from_diary(ctx: typer.Context, console: Console, as_json: bool) -> None:
+    from twitchwise.diary import case_facts_from_diary
+
+    from ._render import render_assessment
+
     with open_diary(ctx) as diary:
         facts = case_facts_from_diary(diary, date.today())
         err = Console(stderr=True) if as_json else console
@@ -167,6 +176,10 @@ def assess_command(
 
     The interview's results are kept in your diary's history of advice; --case batches are not.
     """
+    from twitchwise.engine import assess
+
+    from ._render import render_assessment
+
     console = Console()
     if from_diary:
         if case is not None:
