@@ -1,16 +1,19 @@
 """Names from the knowledge files that help texts show, read without building the knowledge base.
 
-`twitchwise experiment start --help` lists the experiment factors; validating every knowledge file
-with pydantic for that would slow every start of the command line. `load_knowledge()` validates the
-same file when an experiment is really planned, and a test checks that both give the same keys.
+`twitchwise experiment start --help` lists the experiment factors, and the help text is built when
+the command line starts, for every command. Validating every knowledge file with pydantic (or even
+importing a YAML parser) for that would slow each start. `load_knowledge()` validates the same
+file when an experiment is really planned, and a test checks that both give the same keys.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
-import yaml
+_KEY = re.compile(r"^- key:\s*([A-Za-z0-9_]+)\s*$", re.MULTILINE)
+"""The first line of each entry, as experiments.yaml writes it (`- key: caffeine`)."""
 
 
 @cache
@@ -21,5 +24,4 @@ def experiment_keys() -> tuple[str, ...]:
         .joinpath("experiments.yaml")
         .read_text(encoding="utf-8")
     )
-    entries = yaml.safe_load(text)
-    return tuple(str(entry["key"]) for entry in entries)
+    return tuple(_KEY.findall(text))
