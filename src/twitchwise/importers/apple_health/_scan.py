@@ -177,8 +177,14 @@ def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBui
     _note_types(buf, start, end, builder)
     runs, others = _group(rows)
     for (kind, source, unit, day), members in runs.items():
-        if not builder.quantity_run(kind, source, unit, day, [row[_VALUE] for row in members]):
-            for row in members:
+        values = [row[_VALUE] for row in members]
+        if builder.quantity_run(kind, source, unit, day, values):
+            continue
+        # Usually the day is new: reading the first sample in full registers it, then the
+        # rest can still go as one run. Anything else (a bad value, an odd unit): one by one.
+        _row(export, members[0], builder)
+        if len(members) > 1 and not builder.quantity_run(kind, source, unit, day, values[1:]):
+            for row in members[1:]:
                 _row(export, row, builder)
     for row in others:
         _row(export, row, builder)
