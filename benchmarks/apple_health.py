@@ -25,6 +25,7 @@ wall-clock time is about the larger of the two, less than its CPU time.)
     python benchmarks/apple_health.py                       # 200 MB, both shapes
     python benchmarks/apple_health.py --size-mb 1024 --shapes watch
     python benchmarks/apple_health.py --size-mb 100 --alternatives --skip-healthkit
+    python benchmarks/apple_health.py --skip-healthkit --compare-src /tmp/before/src
 """
 
 from __future__ import annotations
@@ -100,12 +101,12 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def measure(name: str, cmd: list[str]) -> Run:
+def measure(name: str, cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run `cmd`: wall time, CPU time (its whole tree) and peak resident memory of the tree."""
     peak = main_ticks = 0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
         done = threading.Event()
 
         def sample() -> None:
@@ -152,6 +153,8 @@ def ensure_healthkit_to_sqlite() -> Path:
 
 
 TWITCHWISE_CLI = Path(sys.executable).parent / "twitchwise"
+LAUNCH = "import sys; sys.argv[0] = 'twitchwise'; from twitchwise.cli import main; main()"
+"""What the console script does, for running another checkout through PYTHONPATH."""
 TWITCHWISE = """
 import json, sys
 from twitchwise.importers.apple_health import read_export
@@ -217,6 +220,9 @@ def main() -> None:
     parser.add_argument("--alternatives", action="store_true", help="also time generic parsers")
     parser.add_argument("--skip-healthkit", action="store_true", help="only time twitchwise")
     parser.add_argument("--zip", action="store_true", help="also time twitchwise on a zipped copy")
+    parser.add_argument(
+        "--compare-src", type=Path, help="also time the command from another checkout's src"
+    )
     args = parser.parse_args()
 
     OUT.mkdir(exist_ok=True)
@@ -256,9 +262,16 @@ def bench_shape(shape: str, args: argparse.Namespace) -> None:
         db = f"sqlite:///{Path(folder) / 'diary.db'}"
         cmd = [str(TWITCHWISE_CLI), "--db", db, "import", "apple-health", str(xml)]
         run = measure("twitchwise import apple-health (command)", cmd)
-        run.note = run.note.strip()
+        run.note = ""
         runs.append(run)
         report(run, size)
+        if args.compare_src is not None:
+            before = {**os.environ, "PYTHONPATH": str(args.compare_src)}
+            db = f"sqlite:///{Path(folder) / 'before.db'}"
+            cmd = [sys.executable, "-c", LAUNCH, "--db", db, "import", "apple-health", str(xml)]
+            run = measure("(before) import apple-health (command)", cmd, before)
+            run.note = ""
+            report(run, size)
     run = measure("twitchwise read_export", [sys.executable, "-c", TWITCHWISE, str(xml)])
     runs.append(run)
     found = json.loads(run.note)
