@@ -133,4 +133,11 @@ def test_help_text_constants_agree_with_the_modules_they_stand_in_for() -> None:
         diary_csv.DAYS_FILE,
     )
     assert experiment_keys() == tuple(EXPERIMENT_FACTORS)
+
+
+def test_the_shortcut_past_alembic_knows_the_head_revision() -> None:
+    """`Diary.open` skips Alembic when the database is at the head it reads from the files."""
+    from twitchwise.diary._store import _plain_head, head_revision
+
+    assert _plain_head() == head_revision() is not None
     assert app.info.name == "twitchwise"
