@@ -1,21 +1,31 @@
 """Benchmark: twitchwise's Apple Health import against healthkit-to-sqlite, on the same export.
 
-Generates a realistic export (default about 1 GB of XML; ``--size-mb`` for smaller runs) with
-benchmarks/generate_apple_health.py, then in the same run times:
+Generates realistic exports with benchmarks/generate_apple_health.py, in two shapes (``mixed``:
+mostly types the diary skips; ``watch``: mostly steps and active energy, heart-rate samples with
+a MetadataEntry child, phone and watch samples interleaved), by default about 200 MB of XML each
+(``--size-mb 1024`` for 1 GB), then for each shape times, in the same run:
 
-- twitchwise: `read_export` (the full import minus the diary write: scan, well-formedness
-  check, per-day values), in a fresh process;
+- twitchwise, the whole command as a person runs it: ``twitchwise import apple-health FILE`` in a
+  fresh process (Python start-up and imports included) writing to a fresh SQLite diary (so the
+  schema is created too);
+- twitchwise: `read_export` alone (scan, well-formedness check, per-day values), in a fresh process;
 - healthkit-to-sqlite: the PyPI tool people use for this, installed in benchmarks/.venv (created
   here with ``python -m venv`` on first run, never in the project's own environment);
 - with ``--alternatives``: the generic parsers twitchwise could have been built on (lxml
   iterparse filtered to Record/Workout, stdlib expat, libxml2 with no tree) and a bare line
   scan, the ceiling for anything written in Python.
 
-For each it prints wall time, MB/s of XML and the peak memory of the whole process tree
-(resident set sampled every 20 ms, children included), then the speed ratio.
+For each it prints wall time, MB/s of XML, the CPU time of the whole process tree (user + system,
+children included) and its peak memory (resident set sampled every 20 ms), then the ratios. On a
+machine shared with other work the wall-clock time includes waiting for a CPU; the CPU time does
+not, so compare CPU times across runs and machines. (twitchwise's whole command uses two
+processes, the scan and a libxml2 well-formedness check, so on an idle two-core machine its
+wall-clock time is about the larger of the two, less than its CPU time.)
 
-    python benchmarks/apple_health.py                 # 1 GB: generate once, then a few minutes
-    python benchmarks/apple_health.py --size-mb 100 --alternatives
+    python benchmarks/apple_health.py                       # 200 MB, both shapes
+    python benchmarks/apple_health.py --size-mb 1024 --shapes watch
+    python benchmarks/apple_health.py --size-mb 100 --alternatives --skip-healthkit
+    python benchmarks/apple_health.py --skip-healthkit --compare-src /tmp/before/src
 """
 
 from __future__ import annotations
@@ -48,6 +58,8 @@ class Run:
     cpu: float
     peak_mb: float
     note: str = ""
+    main_cpu: float = 0.0
+    """CPU time of the top process alone (sampled; the tree's other processes run beside it)."""
 
 
 def _tree(pid: int) -> list[int]:
@@ -75,18 +87,33 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def measure(name: str, cmd: list[str]) -> Run:
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of one process so far, in clock ticks (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            data = fh.read()
+    except OSError:
+        return 0
+    fields = data[data.rindex(")") + 2 :].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def measure(name: str, cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run `cmd`: wall time, CPU time (its whole tree) and peak resident memory of the tree."""
-    peak = 0
+    peak = main_ticks = 0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, main_ticks
             while not done.is_set():
                 peak = max(peak, sum(_rss_kb(p) for p in _tree(proc.pid)))
+                main_ticks = max(main_ticks, _cpu_ticks(proc.pid))
                 done.wait(0.02)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -102,7 +129,8 @@ def measure(name: str, cmd: list[str]) -> Run:
             raise SystemExit(f"{name} failed ({proc.returncode}):\n{err.read().decode()[-2000:]}")
         lines = out.read().decode().strip().splitlines()
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(name, seconds, cpu, peak / 1024, lines[-1] if lines else "")
+    main_cpu = min(cpu, main_ticks / TICK)
+    return Run(name, seconds, cpu, peak / 1024, lines[-1] if lines else "", main_cpu)
 
 
 def ensure_healthkit_to_sqlite() -> Path:
@@ -124,6 +152,9 @@ def ensure_healthkit_to_sqlite() -> Path:
     return tool
 
 
+TWITCHWISE_CLI = Path(sys.executable).parent / "twitchwise"
+LAUNCH = "import sys; sys.argv[0] = 'twitchwise'; from twitchwise.cli import main; main()"
+"""What the console script does, for running another checkout through PYTHONPATH."""
 TWITCHWISE = """
 import json, sys
 from twitchwise.importers.apple_health import read_export
@@ -184,51 +215,86 @@ print(n)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=float, default=1024.0, help="XML size to generate")
+    parser.add_argument("--size-mb", type=float, default=200.0, help="XML size to generate")
+    parser.add_argument("--shapes", default="mixed,watch", help="comma-separated: mixed, watch")
     parser.add_argument("--alternatives", action="store_true", help="also time generic parsers")
     parser.add_argument("--skip-healthkit", action="store_true", help="only time twitchwise")
     parser.add_argument("--zip", action="store_true", help="also time twitchwise on a zipped copy")
+    parser.add_argument(
+        "--compare-src", type=Path, help="also time the command from another checkout's src"
+    )
     args = parser.parse_args()
 
     OUT.mkdir(exist_ok=True)
-    xml = OUT / f"export-{args.size_mb:g}mb.xml"
+    print(
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start\n"
+        "(MB/s is wall-clock; cpu is user+sys of the whole process tree; MB/cpu-s = MB per "
+        "second of that CPU time;\n main = CPU time of the top process alone, sampled every "
+        "20 ms, and MB per second of it: the\n wall-clock speed when each process has a core "
+        "to itself and the top one is the busiest)",
+        flush=True,
+    )
+    for shape in args.shapes.split(","):
+        bench_shape(shape.strip(), args)
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+
+
+def export_for(shape: str, size_mb: float) -> Path:
+    name = f"export-{size_mb:g}mb.xml" if shape == "mixed" else f"export-{shape}-{size_mb:g}mb.xml"
+    xml = OUT / name
     if not xml.exists():
         print(f"generating {xml.name}...", flush=True)
         t = time.perf_counter()
-        generate(xml, args.size_mb)
+        generate(xml, size_mb, shape=shape)
         print(f"  {xml.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t:.0f} s", flush=True)
+    return xml
+
+
+def bench_shape(shape: str, args: argparse.Namespace) -> None:
+    xml = export_for(shape, args.size_mb)
     size = xml.stat().st_size
-    load = os.getloadavg()[0]
     print(
-        f"export: {xml} ({size / 1e6:.1f} MB); {os.cpu_count()} CPUs, load average {load:.1f}\n"
-        "(MB/s is wall-clock; cpu is user+sys of the whole process tree)\n",
+        f"\n== shape {shape}: {xml} ({size / 1e6:.1f} MB), load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
-
     runs: list[Run] = []
-    run = measure("twitchwise", [sys.executable, "-c", TWITCHWISE, str(xml)])
+    with tempfile.TemporaryDirectory() as folder:
+        db = f"sqlite:///{Path(folder) / 'diary.db'}"
+        cmd = [str(TWITCHWISE_CLI), "--db", db, "import", "apple-health", str(xml)]
+        run = measure("twitchwise import apple-health (command)", cmd)
+        run.note = ""
+        runs.append(run)
+        report(run, size)
+        if args.compare_src is not None:
+            before = {**os.environ, "PYTHONPATH": str(args.compare_src)}
+            db = f"sqlite:///{Path(folder) / 'before.db'}"
+            cmd = [sys.executable, "-c", LAUNCH, "--db", db, "import", "apple-health", str(xml)]
+            run = measure("(before) import apple-health (command)", cmd, before)
+            run.note = ""
+            report(run, size)
+    run = measure("twitchwise read_export", [sys.executable, "-c", TWITCHWISE, str(xml)])
     runs.append(run)
     found = json.loads(run.note)
     run.note = f"{found['days']} days, {found['values']} values, {found['records']} records"
     report(run, size)
 
     if args.zip:
-        zipped = OUT / f"export-{args.size_mb:g}mb.zip"
+        zipped = xml.with_suffix(".zip")
         if not zipped.exists():
             print(f"zipping to {zipped.name}...", flush=True)
             with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
                 zf.write(xml, "apple_health_export/export.xml")
-        run = measure("twitchwise (export.zip)", [sys.executable, "-c", TWITCHWISE, str(zipped)])
+        run = measure("read_export (export.zip)", [sys.executable, "-c", TWITCHWISE, str(zipped)])
         run.note = ""
         report(run, size)
 
     if not args.skip_healthkit:
         tool = ensure_healthkit_to_sqlite()
-        db = OUT / "healthkit.db"
-        db.unlink(missing_ok=True)
-        run = measure("healthkit-to-sqlite", [str(tool), "--xml", "-s", str(xml), str(db)])
+        db_file = OUT / "healthkit.db"
+        db_file.unlink(missing_ok=True)
+        run = measure("healthkit-to-sqlite", [str(tool), "--xml", "-s", str(xml), str(db_file)])
         runs.append(run)
-        db.unlink(missing_ok=True)
+        db_file.unlink(missing_ok=True)
         report(run, size)
     if args.alternatives:
         for name, code in ALTERNATIVES.items():
@@ -237,22 +303,23 @@ def main() -> None:
             runs.append(run)
             report(run, size)
 
-    ours = runs[0]
     print()
-    for other in runs[1:]:
-        cpu = other.cpu / ours.cpu
-        cpu_text = f"{cpu:.1f}x less CPU" if cpu >= 1 else f"{1 / cpu:.1f}x more CPU"
-        print(
-            f"twitchwise: {other.seconds / ours.seconds:.1f}x the speed of {other.name}, {cpu_text}"
-        )
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    for ours in runs[:2]:
+        for other in runs[2:]:
+            print(
+                f"{ours.name} vs {other.name}: {other.seconds / ours.seconds:.1f}x faster by "
+                f"wall-clock, {other.cpu / ours.cpu:.1f}x less CPU, "
+                f"{other.main_cpu / max(ours.main_cpu, 1e-3):.1f}x by main-process CPU"
+            )
 
 
 def report(run: Run, size: int) -> None:
     note = f"  ({run.note})" if run.note else ""
     print(
-        f"{run.name:40s} {run.seconds:7.2f} s {size / 1e6 / run.seconds:7.1f} MB/s "
-        f"cpu {run.cpu:7.2f} s  peak {run.peak_mb:5.0f} MB{note}",
+        f"{run.name:42s} {run.seconds:7.2f} s {size / 1e6 / run.seconds:7.1f} MB/s "
+        f"cpu {run.cpu:7.2f} s {size / 1e6 / run.cpu:7.1f} MB/cpu-s  "
+        f"main {run.main_cpu:6.2f} s {size / 1e6 / max(run.main_cpu, 1e-3):7.1f} MB/s  "
+        f"peak {run.peak_mb:5.0f} MB{note}",
         flush=True,
     )
 

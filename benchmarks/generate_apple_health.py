@@ -5,8 +5,18 @@ records grouped by type and sorted by date, a device string on watch samples, me
 on heart-rate samples, and workouts near the end. Most bytes are heart-rate, step and energy
 samples, as in real exports; sleep stages, caffeine, water and workouts are sprinkled in.
 
-Usage: ``python benchmarks/generate_apple_health.py OUT.xml --size-mb 1024``.
-It is deterministic (seeded), so two runs with the same size write the same file.
+Two shapes (``--shape``):
+
+- ``mixed`` (the default): most records are of types the diary skips (heart rate, basal energy,
+  distance), and each source's samples of a day come one after the other;
+- ``watch``: an Apple Watch wearer's export, where the types the diary uses dominate (step and
+  active-energy samples are about two thirds of the records, energy written every minute or so),
+  the iPhone's and the Watch's step samples are interleaved in time order, and every heart-rate
+  sample carries a ``MetadataEntry`` child. It is the harder case for a reader that skips unused
+  types and adds up runs of one source's samples.
+
+Usage: ``python benchmarks/generate_apple_health.py OUT.xml --size-mb 1024 [--shape watch]``.
+It is deterministic (seeded), so two runs with the same size and shape write the same file.
 """
 
 from __future__ import annotations
@@ -172,11 +182,11 @@ def heart_rate(rng: random.Random, day: datetime) -> Iterator[str]:
         t += timedelta(minutes=rng.randint(3, 7), seconds=rng.randint(0, 59))
 
 
-def steps(rng: random.Random, day: datetime) -> Iterator[str]:
+def steps(rng: random.Random, day: datetime, gap: tuple[int, int] = (1, 12)) -> Iterator[str]:
     for source, version, device in ((PHONE, "16.5", PHONE_DEVICE), (WATCH, "9.5.2", WATCH_DEVICE)):
         t = day + timedelta(hours=7, minutes=rng.randint(0, 30))
         while t.hour < 22 and t.date() == day.date():
-            end = t + timedelta(minutes=rng.randint(2, 10))
+            end = t + timedelta(minutes=rng.randint(2, 10) if gap[0] else rng.randint(1, 3))
             yield record(
                 "HKQuantityTypeIdentifierStepCount",
                 source,
@@ -187,10 +197,10 @@ def steps(rng: random.Random, day: datetime) -> Iterator[str]:
                 end,
                 str(rng.randint(10, 900)),
             )
-            t = end + timedelta(minutes=rng.randint(1, 12))
+            t = end + timedelta(minutes=rng.randint(*gap))
 
 
-def energy(kind: str) -> Day:
+def energy(kind: str, gap_minutes: tuple[int, int] = (1, 6)) -> Day:
     def gen(rng: random.Random, day: datetime) -> Iterator[str]:
         t = day + timedelta(seconds=rng.randint(0, 120))
         while t.date() == day.date():
@@ -205,9 +215,16 @@ def energy(kind: str) -> Day:
                 end,
                 f"{rng.uniform(0.05, 9.0):.3f}",
             )
-            t = end + timedelta(minutes=rng.randint(1, 6))
+            t = end + timedelta(minutes=rng.randint(*gap_minutes), seconds=rng.randint(0, 20))
 
     return gen
+
+
+def steps_interleaved(rng: random.Random, day: datetime) -> Iterator[str]:
+    """Phone and Watch step samples of a day in time order, as an export sorted by date has them."""
+    samples = list(steps(rng, day, gap=(0, 3)))
+    samples.sort(key=lambda line: line[line.index('startDate="') :])
+    yield from samples
 
 
 def distance(rng: random.Random, day: datetime) -> Iterator[str]:
@@ -352,18 +369,33 @@ KINDS: tuple[Day, ...] = (
     sleep,
     workouts,
 )
+WATCH_KINDS: tuple[Day, ...] = (
+    heart_rate,
+    steps_interleaved,
+    energy("HKQuantityTypeIdentifierActiveEnergyBurned", (0, 2)),
+    energy("HKQuantityTypeIdentifierBasalEnergyBurned", (20, 40)),
+    distance,
+    hrv,
+    resting,
+    drinks("HKQuantityTypeIdentifierDietaryCaffeine", "mg", 40, 160, 4),
+    drinks("HKQuantityTypeIdentifierDietaryWater", "mL", 150, 500, 8),
+    sleep,
+    workouts,
+)
+SHAPES = {"mixed": KINDS, "watch": WATCH_KINDS}
 
 
-def generate(out: Path, size_mb: float, seed: int = 7) -> int:
+def generate(out: Path, size_mb: float, seed: int = 7, shape: str = "mixed") -> int:
     """Write an export of about `size_mb` MB (10^6 bytes) to `out`; return the bytes written."""
+    kinds = SHAPES[shape]
     rng = random.Random(seed)
-    sample = sum(len(s.encode()) for kind in KINDS for s in kind(rng, START))
+    sample = sum(len(s.encode()) for kind in kinds for s in kind(rng, START))
     days = max(1, round(size_mb * 1_000_000 / sample))
     export = START + timedelta(days=days + 1)
     written = 0
     with out.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
         written += fh.write(DTD.replace("{export}", stamp(export)).replace("{me}", ME))
-        for kind in KINDS:
+        for kind in kinds:
             rng = random.Random(f"{seed}-{kind.__name__}")
             batch: list[str] = []
             for n in range(days):
@@ -385,8 +417,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--size-mb", type=float, default=1024.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="mixed")
     args = parser.parse_args()
-    size = generate(args.out, args.size_mb, args.seed)
+    size = generate(args.out, args.size_mb, args.seed, args.shape)
     print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
 
 

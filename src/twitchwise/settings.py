@@ -5,17 +5,10 @@ Built by whoever needs them (CLI callback, web app factory), never at import tim
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-def default_db_url() -> str:
-    """SQLite in the platform's user data folder (e.g. ~/.local/share/twitchwise/diary.db)."""
-    folder: Path = user_data_path("twitchwise", appauthor=False, ensure_exists=True)
-    return f"sqlite:///{folder / 'diary.db'}"
+from twitchwise._datadir import default_db_url
 
 
 class Settings(BaseSettings):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from twitchwise.settings import Settings
+if TYPE_CHECKING:
+    from twitchwise.settings import Settings
 
 app = typer.Typer(
     name="twitchwise",
@@ -33,10 +36,38 @@ def _root(
         ),
     ] = None,
 ) -> None:
-    ctx.obj = Settings(db=db) if db else Settings()
+    ctx.obj = _Root(db)
+
+
+@dataclass
+class _Root:
+    """What the root callback was given; `Settings` (pydantic-settings) is built on first use,
+    so `--help` and commands that need no settings never import it."""
+
+    db: str | None
+    built: Settings | None = None
+
+
+def db_url(ctx: typer.Context) -> str:
+    """The diary's URL: `--db`/TWITCHWISE_DB, else the default; `Settings` only when needed."""
+    obj = ctx.find_root().obj
+    if isinstance(obj, _Root) and obj.built is None:
+        if obj.db:
+            return obj.db
+        if "TWITCHWISE_DB" not in os.environ:  # an empty one: let Settings judge it, as before
+            from twitchwise._datadir import default_db_url
+
+            return default_db_url()
+    return settings(ctx).db
 
 
 def settings(ctx: typer.Context) -> Settings:
-    """The settings built by the root callback (a fresh default when called outside it)."""
+    """The settings of the root callback's options (a fresh default when called outside it)."""
+    from twitchwise.settings import Settings
+
     obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else Settings()
+    if not isinstance(obj, _Root):
+        return Settings()
+    if obj.built is None:
+        obj.built = Settings(db=obj.db) if obj.db else Settings()
+    return obj.built

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from twitchwise.diary import CheckIn, Twitch
 from twitchwise.engine._vocab import site_label
+
+if TYPE_CHECKING:
+    from twitchwise.diary import CheckIn, Twitch
 
 BARS = "▁▂▃▄▅▆▇█"
 UNTRACKED = "·"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 err_console = Console(stderr=True)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from twitchwise.engine import Assessment
-from twitchwise.knowledge import load_knowledge
+if TYPE_CHECKING:
+    from twitchwise.engine import Assessment
 
 STYLES = {
     "emergency": ("EMERGENCY", "bold white on red"),
@@ -19,6 +21,8 @@ STYLES = {
 
 
 def _cite(source: str) -> str:
+    from twitchwise.knowledge import load_knowledge
+
     src = load_knowledge().sources.get(source)
     return f"[dim](source: {escape(src.title if src else source)})[/]"
 

@@ -5,34 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-from rich.table import Table
 
-from twitchwise.diary import Diary, DiaryError
-from twitchwise.importers import ImporterError, ImportResult, get_importer
-from twitchwise.importers.apple_health import AppleHealthImporter
-
-from ._app import import_app, settings
+from ._app import db_url, import_app
 from ._errors import err_console, fail
 
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from twitchwise.importers import ImportResult
+
 console = Console()
-SOURCE = AppleHealthImporter.name
+SOURCE = "apple-health"
+"""The importer's registered name (`AppleHealthImporter.name`; a test checks they agree)."""
 
 
 @contextmanager
 def _progress_bar(label: str) -> Iterator[Progress]:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -65,6 +66,9 @@ def import_apple_health(
     export changes nothing. Importing the same or a newer export again replaces the values
     from the last import (nothing doubles), and values typed in a check-in always win.
     """
+    from twitchwise.diary import Diary, DiaryError
+    from twitchwise.importers import ImporterError, get_importer
+
     importer = get_importer(SOURCE)
     with _progress_bar(f"Reading {path.name}") as bar:
         task: TaskID = bar.add_task(f"Reading {path.name}", total=None)
@@ -81,7 +85,7 @@ def import_apple_health(
         console.print("Dry run: nothing was written.")
         return
     try:
-        with Diary.open(settings(ctx).db) as diary:
+        with Diary.open(db_url(ctx)) as diary:
             stats = diary.import_day_values(result.values, source=SOURCE)
     except DiaryError as exc:
         fail(f"nothing was imported: {exc}")
@@ -89,6 +93,8 @@ def import_apple_health(
 
 
 def _report(result: ImportResult, changes: tuple[int, int, int] | None, path: Path) -> None:
+    from rich.table import Table
+
     s = result.summary
     if not result.values:
         console.print(

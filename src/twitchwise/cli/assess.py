@@ -9,20 +9,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-
-from twitchwise.engine import Assessment, Case, CaseJSONError, assess, loads_case_json
-from twitchwise.engine.interview import AnswerError, Interview, Question, medicines_read
 
 from ._app import app
 from ._errors import describe_validation_error, fail
 from ._open import open_diary
-from ._render import render_assessment
 
 if TYPE_CHECKING:
     from twitchwise.diary import Diary, DiaryFacts
+    from twitchwise.engine import Assessment, Case
+    from twitchwise.engine.interview import Interview, Question
 
 BACK = frozenset({"back", "b", "go back", "previous", "<"})
 ANSWER_NOT_COMMAND = frozenset({"back", "b"})  # on the sites question, "back" is a place
@@ -36,6 +33,8 @@ METADATA_KEYS = ("id", "note")
 
 
 def _load_json(path: str) -> Any:
+    from twitchwise.engine import CaseJSONError, loads_case_json
+
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -54,6 +53,10 @@ def _parse_case(raw: Any, prefix: str) -> tuple[Case, dict[str, Any]] | str:
     """The case and its metadata, or the message saying what is wrong with it."""
     if not isinstance(raw, dict):
         return f"{prefix.rstrip(': ') or 'input'}: a case must be a JSON object"
+    from pydantic import ValidationError
+
+    from twitchwise.engine import Case
+
     meta = {k: raw[k] for k in METADATA_KEYS if k in raw}
     body = {k: v for k, v in raw.items() if k not in METADATA_KEYS}
     try:
@@ -108,6 +111,8 @@ def _is_back(q: Question, reply: str) -> bool:
 
 def _show_medicines(console: Console, iv: Interview) -> None:
     """Say what was understood from the medicines typed, and what was not."""
+    from twitchwise.engine.interview import medicines_read
+
     understood, unrecognised = medicines_read(iv)
     for line in understood:
         console.print(f"  [green]understood[/] {escape(line)}", highlight=False)
@@ -121,6 +126,8 @@ def _show_medicines(console: Console, iv: Interview) -> None:
 
 def run_interview(console: Console, known: dict[str, Any] | None = None) -> Interview | None:
     """Ask until complete; None if the person quits."""
+    from twitchwise.engine.interview import AnswerError, Interview
+
     iv = Interview(known=known)
     console.print(
         "[bold]twitchwise assessment[/]: a few questions, urgent ones first. "
@@ -177,6 +184,8 @@ def _interview_and_record(
 def _assess_from_diary(ctx: typer.Context, console: Console, as_json: bool) -> None:
     from twitchwise.diary import case_facts_from_diary
 
+    from ._render import render_assessment
+
     with open_diary(ctx) as diary:
         facts = case_facts_from_diary(diary, date.today())
         err = Console(stderr=True) if as_json else console
@@ -211,6 +220,10 @@ def assess_command(
 
     The interview's results are kept in your diary's history of advice; --case batches are not.
     """
+    from twitchwise.engine import assess
+
+    from ._render import render_assessment
+
     console = Console()
     if from_diary:
         if case is not None:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.prompt import Prompt
 
-from twitchwise.diary import CheckIn, DiaryError
-from twitchwise.diary._drinks import parse_drinks
-from twitchwise.diary._validate import check_checkin
+from twitchwise.diary._errors import DiaryError
 from twitchwise.diary._when import EXAMPLES, parse_day, parse_when
 from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS, site_label
 
@@ -20,6 +17,9 @@ from ._app import app
 from ._diary_render import render_overview, render_twitches, twitch_line
 from ._errors import fail
 from ._open import open_diary
+
+if TYPE_CHECKING:
+    from twitchwise.diary import CheckIn
 
 console = Console(soft_wrap=True)  # messages are not hard-wrapped: paths and ids stay whole
 diary_app = typer.Typer(help="Show the diary; edit or delete entries.", no_args_is_help=False)
@@ -105,6 +105,8 @@ def _caffeine(raw: str) -> float:
     try:
         return float(text)
     except ValueError:
+        from twitchwise.diary._drinks import parse_drinks
+
         total, items = parse_drinks(raw, field="caffeine_mg")
         console.print(f"[dim]caffeine: {' + '.join(i.describe() for i in items)} = {total:g} mg[/]")
         return total
@@ -127,6 +129,8 @@ def _form_value(name: str, raw: str) -> Any:
 
 
 def _checked(name: str, value: Any) -> Any:
+    from twitchwise.diary._validate import check_checkin
+
     clean, problems = check_checkin({name: value})
     if problems:
         raise DiaryError.from_problems(problems)
@@ -145,6 +149,8 @@ def _current(checkin: CheckIn | None, name: str) -> str | None:
 
 
 def _interactive(existing: CheckIn | None, day: date) -> dict[str, Any]:
+    from rich.prompt import Prompt
+
     console.print(f"[bold]Check-in for {day:%A %d %B %Y}[/] [dim](Enter skips a question)[/]")
     console.print(f"[dim]Symptom ids: {', '.join(SYMPTOM_IDS)}[/]")
     values: dict[str, Any] = {}
@@ -321,6 +327,8 @@ def erase(
     ] = False,
 ) -> None:
     """Delete all your diary data: twitches, check-ins, imports, assessments, experiments."""
+    from rich.prompt import Prompt
+
     with open_diary(ctx) as diary:
         if not yes:
             answer = Prompt.ask(

@@ -8,20 +8,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from twitchwise.diary import DiaryError
-from twitchwise.importers.diary_csv import (
-    DAY_VALUES_FILE,
-    DAYS_FILE,
-    TWITCHES_FILE,
-    export_diary_csv,
-    import_diary_csv,
-)
+from twitchwise.diary._errors import DiaryError
 
 from ._app import export_app, import_app
 from ._errors import fail
 from ._open import open_diary
 
 console = Console(soft_wrap=True)  # messages are not hard-wrapped: paths and ids stay whole
+TWITCHES_FILE, DAYS_FILE, DAY_VALUES_FILE = "twitches.csv", "days.csv", "day_values.csv"
+"""The file names of `twitchwise.importers.diary_csv` (a test checks they agree), here so that
+`--help` does not load the importer."""
 _FOLDER = typer.Argument(
     metavar="DIR", help=f"Folder with {TWITCHES_FILE}, {DAYS_FILE} and/or {DAY_VALUES_FILE}."
 )
@@ -30,6 +26,8 @@ _FOLDER = typer.Argument(
 @import_app.command("diary")
 def import_diary(ctx: typer.Context, folder: Annotated[Path, _FOLDER]) -> None:
     """Import diary CSV files; every row is checked first, and on any error nothing is written."""
+    from twitchwise.importers.diary_csv import import_diary_csv
+
     with open_diary(ctx) as diary:
         try:
             stats = import_diary_csv(diary, folder)
@@ -61,6 +59,8 @@ def export_diary(
 ) -> None:
     """Write the diary as twitches.csv, days.csv and day_values.csv (values imported from other
     apps, with their source); the folder is created if needed."""
+    from twitchwise.importers.diary_csv import export_diary_csv
+
     with open_diary(ctx) as diary:
         try:
             stats = export_diary_csv(diary, folder)

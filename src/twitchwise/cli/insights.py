@@ -8,29 +8,22 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from twitchwise.diary import Diary, DiaryError
-from twitchwise.stats import (
-    EXPERIMENT_FACTORS,
-    ExperimentError,
-    ExperimentPlan,
-    InsightsReport,
-    count_trend,
-    experiment_report,
-    experiment_status,
-    factor_insights,
-    plan_experiment,
-)
+from twitchwise.diary._errors import DiaryError
+from twitchwise.knowledge._keys import experiment_keys
 
 from ._app import app
 from ._errors import fail
 from ._open import open_diary
+
+if TYPE_CHECKING:
+    from twitchwise.diary import Diary
+    from twitchwise.stats import ExperimentPlan, InsightsReport
 
 console = Console()
 experiment_app = typer.Typer(
@@ -104,6 +97,8 @@ def insights(
     ] = False,
 ) -> None:
     """Which daily factors go with more or fewer twitches, same day and the day after."""
+    from twitchwise.stats import count_trend, factor_insights
+
     with open_diary(ctx) as diary:
         frame = diary.daily_frame()
     report = factor_insights(frame)
@@ -126,6 +121,10 @@ def insights(
 
 
 def _load_plan(raw: dict[str, Any], experiment_id: int) -> ExperimentPlan:
+    from pydantic import ValidationError
+
+    from twitchwise.stats import ExperimentPlan
+
     try:
         return ExperimentPlan.model_validate(raw)
     except ValidationError:
@@ -161,7 +160,7 @@ def _render_phases(plan: ExperimentPlan) -> None:
 @experiment_app.command("start")
 def experiment_start(
     ctx: typer.Context,
-    factor: Annotated[str, typer.Option(help=f"What to change: {', '.join(EXPERIMENT_FACTORS)}.")],
+    factor: Annotated[str, typer.Option(help=f"What to change: {', '.join(experiment_keys())}.")],
     design: Annotated[
         str, typer.Option(help="Periods as AB pairs: AB, ABAB, ABABAB, ABBA ...")
     ] = "ABAB",
@@ -181,6 +180,8 @@ def experiment_start(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Plan and start a self-experiment: A = your usual routine, B = the change."""
+    from twitchwise.stats import ExperimentError, experiment_status, plan_experiment
+
     first = _day(start, "start")
     try:
         plan = plan_experiment(
@@ -219,6 +220,8 @@ def experiment_status_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Which phase today is and what to do."""
+    from twitchwise.stats import experiment_status
+
     day = _day(today, "today")
     with open_diary(ctx) as diary:
         experiment_id, plan = _active(diary)
@@ -238,6 +241,8 @@ def experiment_report_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """B versus A so far: the rate ratio with its interval, and the CENT 2015 details."""
+    from twitchwise.stats import experiment_report
+
     with open_diary(ctx) as diary:
         if experiment_id is None:
             experiment_id, plan = _active(diary)

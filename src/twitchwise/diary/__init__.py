@@ -1,25 +1,71 @@
 """The diary: twitches and daily check-ins, stored in SQLite or PostgreSQL, feeding statistics and
-the assessment. `Diary.open(url)` migrates the database to the current schema."""
+the assessment. `Diary.open(url)` migrates the database to the current schema.
+
+The public names load on first use (module `__getattr__`), so importing one light part, such as
+`twitchwise.diary._when` for the command line's help text, does not load SQLAlchemy or pydantic.
+"""
 
 from __future__ import annotations
 
-from ._diary import Diary, twitch_position
-from ._drinks import Drink, DrinkCount, drink_table, parse_drinks
-from ._entries import (
-    DAY_COLUMNS,
-    EXTRA_METRICS,
-    NUMERIC_DAY_COLUMNS,
-    AssessmentRecord,
-    CheckIn,
-    DayValue,
-    DayValueLike,
-    Experiment,
-    ImportStats,
-    Twitch,
-)
-from ._errors import DatabaseFailure, DiaryError, NotFoundError, Problem
-from ._facts import DiaryFact, DiaryFacts, case_facts_from_diary
-from ._when import parse_day, parse_when
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._diary import Diary, twitch_position
+    from ._drinks import Drink, DrinkCount, drink_table, parse_drinks
+    from ._entries import (
+        DAY_COLUMNS,
+        EXTRA_METRICS,
+        NUMERIC_DAY_COLUMNS,
+        AssessmentRecord,
+        CheckIn,
+        DayValue,
+        DayValueLike,
+        Experiment,
+        ImportStats,
+        Twitch,
+    )
+    from ._errors import DatabaseFailure, DiaryError, NotFoundError, Problem
+    from ._facts import DiaryFact, DiaryFacts, case_facts_from_diary
+    from ._when import parse_day, parse_when
+
+_WHERE = {
+    **dict.fromkeys(("Diary", "twitch_position"), "_diary"),
+    **dict.fromkeys(("Drink", "DrinkCount", "drink_table", "parse_drinks"), "_drinks"),
+    **dict.fromkeys(
+        (
+            "DAY_COLUMNS",
+            "EXTRA_METRICS",
+            "NUMERIC_DAY_COLUMNS",
+            "AssessmentRecord",
+            "CheckIn",
+            "DayValue",
+            "DayValueLike",
+            "Experiment",
+            "ImportStats",
+            "Twitch",
+        ),
+        "_entries",
+    ),
+    **dict.fromkeys(("DatabaseFailure", "DiaryError", "NotFoundError", "Problem"), "_errors"),
+    **dict.fromkeys(("DiaryFact", "DiaryFacts", "case_facts_from_diary"), "_facts"),
+    **dict.fromkeys(("parse_day", "parse_when"), "_when"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its submodule on first use, then keep it here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "DAY_COLUMNS",

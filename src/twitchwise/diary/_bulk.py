@@ -1,13 +1,18 @@
-"""Bulk writes for imports, inside the caller's transaction: idempotent, one statement per kind."""
+"""Bulk writes for imports, inside the caller's transaction: idempotent, one statement per kind.
+
+An import can bring tens of thousands of values. Each table gets one SELECT of what is stored,
+one INSERT of what is new (executemany; imported day values use COPY on PostgreSQL for big
+batches) and one UPDATE of what changed (executemany), never a statement per value.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ._convert import checkin_columns, twitch_columns, utc_now
@@ -59,7 +64,7 @@ def import_twitches(session: Session, twitches: Sequence[Mapping[str, Any]]) -> 
         else:
             new.append({**column, "created_at": now})
     if new:
-        session.execute(insert(TwitchRow), new)
+        session.execute(insert(TwitchRow), new)  # executemany (pipelined by psycopg 3)
     return {"added": len(new), "unchanged": len(columns) - len(new)}
 
 
@@ -71,19 +76,29 @@ def import_checkins(session: Session, checkins: Sequence[Mapping[str, Any]]) -> 
     days = [values["day"] for values in checkins]
     query = select(CheckInRow).where(*between(CheckInRow.day, min(days), max(days)))
     existing = {row.day: row for row in session.scalars(query)}
-    now, added = utc_now(), []
+    now, added, changed = utc_now(), [], []
     for values in checkins:
         new = checkin_columns({**empty_checkin(), **values})
         row = existing.get(new["day"])
         if row is None:
             added.append({**new, "updated_at": now})
         elif any(getattr(row, k) != v for k, v in new.items()):
-            for name, value in new.items():
-                setattr(row, name, value)
-            row.updated_at = now
+            changed.append({**new, "updated_at": now})
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
+    if changed:
+        # Core executemany keyed by the primary key, so the ORM's copies are not consulted;
+        # expire them so a later read in this session sees the new values.
+        table = cast(Table, CheckInRow.__table__)
+        names = [k for k in changed[0] if k != "day"]
+        statement = (
+            update(table)
+            .where(table.c.day == bindparam("b_day"))
+            .values({k: bindparam(f"b_{k}") for k in names})
+        )
+        session.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in changed])
+        session.expire_all()
     if added:
         session.execute(insert(CheckInRow), added)
     counts["added"] = len(added)
@@ -99,28 +114,60 @@ def store_day_values(
         return stats
     days = [day for day, _ in wanted]
     now = utc_now()
-    existing = {
-        (row.day, row.metric): row
-        for row in session.scalars(
-            select(DayValueRow).where(
-                DayValueRow.source == source,
-                *between(DayValueRow.day, min(days), max(days)),
+    table = cast(Table, DayValueRow.__table__)
+    stored = {
+        (day, metric): (row_id, value)
+        for row_id, day, metric, value in session.execute(
+            select(table.c.id, table.c.day, table.c.metric, table.c.value).where(
+                table.c.source == source, *between(table.c.day, min(days), max(days))
             )
         )
     }
-    new = []
+    new: list[tuple[date, str, str, float, Any]] = []
+    changed: list[dict[str, Any]] = []
     for (day, metric), value in wanted.items():
-        row = existing.get((day, metric))
-        if row is None:
-            new.append(
-                {"day": day, "metric": metric, "source": source, "value": value, "imported_at": now}
-            )
-        elif row.value != value:
-            row.value, row.imported_at = value, now
-            stats.updated += 1
+        old = stored.get((day, metric))
+        if old is None:
+            new.append((day, metric, source, value, now))
+        elif old[1] != value:
+            changed.append({"b_id": old[0], "b_value": value})
         else:
             stats.unchanged += 1
+    if changed:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(value=bindparam("b_value"), imported_at=now),
+            changed,
+        )
     if new:
-        session.execute(insert(DayValueRow), new)
-    stats.added = len(new)
+        insert_rows(session, table, DAY_VALUE_COLUMNS, new)
+    stats.added, stats.updated = len(new), len(changed)
     return stats
+
+
+DAY_VALUE_COLUMNS = ("day", "metric", "source", "value", "imported_at")
+COPY_FROM = 500
+"""From this many rows on, PostgreSQL gets COPY instead of a multi-row INSERT."""
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert `rows` (values in `columns` order) in the session's transaction, in one go.
+
+    PostgreSQL: COPY ... FROM STDIN through psycopg on the same connection (so it commits or
+    rolls back with everything else). Otherwise one executemany INSERT.
+    """
+    if session.get_bind().dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        session.flush()
+        raw: Any = session.connection().connection.driver_connection
+        quoted = ", ".join(f'"{name}"' for name in columns)
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])

@@ -64,7 +64,7 @@ class Diary:
     def open(cls, url: str | None = None) -> Self:
         """Open (creating and migrating as needed) the diary at `url`; default: the user's."""
         if url is None:
-            from twitchwise.settings import default_db_url
+            from twitchwise._datadir import default_db_url
 
             url = default_db_url()
         return cls(open_engine(url), url)

@@ -8,20 +8,21 @@ SQLite's Python driver starts transactions lazily; we switch that off and issue 
 from __future__ import annotations
 
 import os
+import re
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ._errors import DiaryError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 WRITE = "twitchwise_write"
 WRITE_LOCK = 7120461
@@ -129,22 +130,76 @@ def _create_private(path: Path) -> None:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "twitchwise.diary:migrations")
     return config
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+_ASSIGNED = re.compile(r"^(revision|down_revision)\s*(?::[^=]+)?=\s*(.+?)\s*$", re.MULTILINE)
+_QUOTED = re.compile(r"""^(?:"([^"]+)"|'([^']+)')$""")
+
+
+@cache
+def _plain_head() -> str | None:
+    """The head revision, read from the version files without Alembic (which takes longer to
+    import than the rest of a `twitchwise log`); None unless the history is a plain line.
+
+    Only a shortcut: None, or any doubt, means `open_engine` asks Alembic as before.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    folder = files(__package__ or "twitchwise.diary").joinpath("migrations", "versions")
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".py") or entry.name.startswith("_"):
+            continue
+        text_ = entry.read_text(encoding="utf-8")
+        found = {m.group(1): m.group(2) for m in _ASSIGNED.finditer(text_)}
+        revision = _QUOTED.match(found.get("revision", ""))
+        parent = found.get("down_revision")
+        if revision is None or parent is None:
+            return None
+        revisions.add(revision.group(1) or revision.group(2))
+        if parent != "None":
+            quoted = _QUOTED.match(parent)
+            if quoted is None:
+                return None  # a merge (a tuple) or something unusual: let Alembic decide
+            parents.add(quoted.group(1) or quoted.group(2))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def _at_plain_head(engine: Engine) -> bool:
+    """Whether the database is certainly at the head revision, checked with one SELECT."""
+    head = _plain_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return False  # no version table yet, or a real problem that the slow path reports
+    return [tuple(row) for row in rows] == [(head,)]
+
+
 def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) -> None:
     """Bring the schema to `revision` under a lock, so concurrent first opens migrate once."""
+    from alembic import command
+
     config = _alembic_config()
     with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
@@ -159,6 +214,10 @@ def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) 
 def open_engine(url: str) -> Engine:
     """An engine whose schema is at the latest revision; errors name the `db` field."""
     engine = make_engine(url)
+    if _at_plain_head(engine):
+        return engine
+    from alembic.util import CommandError
+
     try:
         if current_revision(engine) != head_revision():
             migrate(engine)

@@ -1,12 +1,43 @@
-"""The assessment engine: pure functions from a case to an assessment. No I/O, no interfaces."""
+"""The assessment engine: pure functions from a case to an assessment. No I/O, no interfaces.
+
+The public names load on first use (module `__getattr__`), so importing `twitchwise.engine._vocab`
+(the command line's site ids) does not build the engine's pydantic models and knowledge base.
+"""
 
 from __future__ import annotations
 
-from ._assess import assess
-from ._assessment import Assessment, Contributor, PlanItem, RaisedFlag
-from ._case import Case, Factors
-from ._json import CaseJSONError, loads_case_json
-from ._vocab import Triage
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._assess import assess
+    from ._assessment import Assessment, Contributor, PlanItem, RaisedFlag
+    from ._case import Case, Factors
+    from ._json import CaseJSONError, loads_case_json
+    from ._vocab import Triage
+
+_WHERE = {
+    "assess": "_assess",
+    **dict.fromkeys(("Assessment", "Contributor", "PlanItem", "RaisedFlag"), "_assessment"),
+    **dict.fromkeys(("Case", "Factors"), "_case"),
+    **dict.fromkeys(("CaseJSONError", "loads_case_json"), "_json"),
+    "Triage": "_vocab",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its submodule on first use, then keep it here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "Assessment",

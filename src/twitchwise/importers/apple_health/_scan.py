@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import groupby
-from operator import itemgetter
 
 from ._days import QUANTITIES, USED_TYPES, DayBuilder
 from ._source import MAX_RUN, ExportFile, damaged
@@ -165,10 +163,10 @@ def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBui
     """Read the complete top-level elements in buf[start:end]."""
     if end <= start:
         return
-    runs = [(key, list(rows)) for key, rows in groupby(_USED.findall(buf, start, end), _RUN)]
+    rows = _USED.findall(buf, start, end)
     workouts = False
-    if not all(key[0] for key, _ in runs):
-        found = {row[_SPECIAL] for key, rows in runs if not key[0] for row in rows}
+    found = {row[_SPECIAL] for row in rows if not row[0]}
+    if found:
         if b"" in found:
             raise Unsupported("a Record whose first attribute is not type")
         if b"!" in found or b"?" in found:
@@ -179,18 +177,19 @@ def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBui
             return
         workouts = b"Workout" in found
     _note_types(buf, start, end, builder)
-    for (kind, source, unit, day, content), rows in runs:
-        if not kind:
+    runs, others = _group(rows)
+    for (kind, source, unit, day), members in runs.items():
+        values = [row[_VALUE] for row in members]
+        if builder.quantity_run(kind, source, unit, day, values):
             continue
-        if (
-            source
-            and not content
-            and kind in _QUANTITY_BYTES
-            and builder.quantity_run(kind, source, unit, day, [row[_VALUE] for row in rows])
-        ):
-            continue
-        for row in rows:
-            _row(export, row, builder)
+        # Usually the day is new: reading the first sample in full registers it, then the
+        # rest can still go as one run. Anything else (a bad value, an odd unit): one by one.
+        _row(export, members[0], builder)
+        if len(members) > 1 and not builder.quantity_run(kind, source, unit, day, values[1:]):
+            for row in members[1:]:
+                _row(export, row, builder)
+    for row in others:
+        _row(export, row, builder)
     if workouts:
         for m in _WORKOUT.finditer(buf, start, end):
             raw = m.group(1)
@@ -200,12 +199,38 @@ def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBui
             builder.workout(_attributes(export, raw), tz)
 
 
-_RUN = itemgetter(0, 1, 2, 3, 7)
-"""Consecutive rows with the same type, source, unit and day and no children: one run.
+_Row = tuple[bytes, ...]
 
-iPhones write records grouped by type and sorted by time, so a run is typically a day of one
-type from one device, and `DayBuilder.quantity_run` adds it up in C-level loops."""
+
+def _group(rows: list[_Row]) -> tuple[dict[tuple[bytes, ...], list[_Row]], list[_Row]]:
+    """Quantity samples by (type, source, unit, day), and the rows that need a closer look.
+
+    Grouping by key, not by consecutive rows, keeps `DayBuilder.quantity_run` (a C-level sum)
+    in use when an export interleaves the iPhone's and the Watch's samples in time order, and
+    children other than ``HKTimeZone`` metadata (a sync id, "was user entered") change nothing.
+    """
+    runs: dict[tuple[bytes, ...], list[_Row]] = {}
+    others: list[_Row] = []
+    quantities = _QUANTITY_BYTES
+    for row in rows:
+        kind = row[0]
+        if not kind:
+            continue
+        content = row[_CONTENT]
+        if row[1] and kind in quantities and (not content or b"HKTimeZone" not in content):
+            key = row[:4]
+            members = runs.get(key)
+            if members is None:
+                runs[key] = [row]
+            else:
+                members.append(row)
+        else:
+            others.append(row)
+    return runs, others
+
+
 _VALUE = 6
+_CONTENT = 7
 _SPECIAL = 11
 
 
