@@ -149,9 +149,12 @@ def _experiment_frame(plan: ExperimentPlan, b_ratio: float, seed: int) -> pd.Dat
 
 
 def test_report_finds_a_clear_benefit_and_calls_it_settled() -> None:
-    plan = plan_experiment("caffeine", design="ABABAB", phase_days=14, start=START, seed=5)
+    plan = plan_experiment("caffeine", design="AB" * 6, phase_days=7, start=START, seed=5)
     report = experiment_report(plan, _experiment_frame(plan, 0.4, 2))
     assert report.status == "estimated" and report.settled
+    assert report.p_value is not None and report.p_value == pytest.approx(2 / 64)
+    assert report.allocations == 64
+    assert "64 orders the design could have drawn" in report.sentence
     assert (
         report.rate_ratio is not None and report.ci_high is not None and report.ci_low is not None
     )
@@ -172,7 +175,64 @@ def test_report_without_a_difference_says_how_many_more_days() -> None:
     assert report.status == "estimated"
     if not report.settled:
         assert report.more_days_needed is not None and report.more_days_needed > 0
-        assert f"about {report.more_days_needed} more analysed days" in report.sentence
+        assert f"About {report.more_days_needed} more analysed days" in report.sentence
+        assert "This may be chance" in report.sentence
+
+
+def test_a_design_too_small_for_the_exact_test_never_claims_a_real_difference() -> None:
+    """ABAB with a huge effect: the model interval excludes 1, but two randomised pairs have only
+    four possible orders, so the report must still say it may be chance."""
+    plan = plan_experiment("caffeine", design="ABAB", phase_days=14, start=START, seed=5)
+    report = experiment_report(plan, _experiment_frame(plan, 0.3, 2))
+    assert report.ci_high is not None and report.ci_high < 1.0
+    assert not report.settled and report.p_value == 0.5
+    assert (
+        "This may be chance" in report.sentence and "smallest possible p is 0.50" in report.sentence
+    )
+    assert "real difference" not in report.sentence
+
+
+def test_a_fixed_order_is_never_settled() -> None:
+    plan = plan_experiment(
+        "caffeine", design="AB" * 6, phase_days=7, start=START, seed=5, randomise=False
+    )
+    report = experiment_report(plan, _experiment_frame(plan, 0.3, 2))
+    assert not report.settled and "not drawn at random" in report.sentence
+
+
+def test_randomisation_test_is_exact_over_sign_flips() -> None:
+    from twitchwise.stats._randomisation import randomisation_test, smallest_p
+
+    result = randomisation_test([0.5, 0.4, 0.6])
+    assert result.allocations == 8 and result.p_value == pytest.approx(2 / 8)
+    assert randomisation_test([0.5, -0.5]).p_value == 1.0
+    assert smallest_p(5) > 0.05 > smallest_p(6)
+    mixed = randomisation_test([0.3, -0.1, 0.2, 0.25, 0.1, 0.4])
+    assert 0.0 < mixed.p_value <= 1.0 and mixed.allocations == 64
+
+
+def test_self_experiment_type_one_error_is_at_most_five_percent() -> None:
+    """A small version of the study: no effect, realistic autocorrelated diaries."""
+    from twitchwise.stats._study import experiment_runs
+
+    out = experiment_runs(range(300), pairs=6, phase_days=7)
+    assert out["type1"].runs == 300
+    assert out["type1"].hits / 300 <= 0.07  # exact test: 3.1% expected, room for 300 runs
+    assert out["power"].hits > out["type1"].hits
+
+
+def test_design_statement_uses_the_persons_own_variability() -> None:
+    from twitchwise.stats import experiment_design
+    from twitchwise.stats._simulate import simulate_realistic_diary
+
+    calm = simulate_diary(120, 3, latent_sd=0.1, dispersion=0.05, base_rate=20.0)
+    noisy = simulate_realistic_diary(120, 3, latent_sd=0.8, base_rate=2.0)
+    a, b = experiment_design(calm), experiment_design(noisy)
+    assert a.pairs == 6 and a.phase_days is not None
+    assert "to see a 30% drop you need about 6 pairs of" in a.sentence
+    assert b.phase_days is None or b.phase_days > a.phase_days
+    short = experiment_design(calm.iloc[:5])
+    assert short.history_days == 5 and "Too few tracked days" in short.sentence
 
 
 def test_washout_and_untracked_days_are_not_analysed() -> None:

@@ -18,10 +18,11 @@ from ._experiment import (
     Phase,
     PhaseSummary,
     experiment_factor,
-    experiment_report,
     experiment_status,
     plan_experiment,
 )
+from ._experiment_design import ExperimentDesign, experiment_design
+from ._experiment_report import experiment_report
 from ._factors import DIARY_FACTORS, IMPORTED_FACTORS, FactorSpec
 from ._insights import (
     MIN_FACTOR_DAYS,
@@ -42,6 +43,7 @@ __all__ = [
     "MIN_TREND_DAYS",
     "MIN_VARIED_DAYS",
     "ChecklistItem",
+    "ExperimentDesign",
     "ExperimentError",
     "ExperimentFactor",
     "ExperimentPlan",
@@ -55,6 +57,7 @@ __all__ = [
     "Tally",
     "TrendResult",
     "count_trend",
+    "experiment_design",
     "experiment_factor",
     "experiment_report",
     "experiment_status",
