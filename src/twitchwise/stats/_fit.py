@@ -37,10 +37,15 @@ class CountFit:
     converged: bool
     problem: str | None = None
 
-    def estimate(self, column: int, scale: float = 1.0) -> tuple[float, float, float, float]:
-        """Rate ratio per `scale` units of `column`, its 95% interval and two-sided p-value."""
+    def estimate(
+        self, column: int, scale: float = 1.0, inflation: float = 1.0
+    ) -> tuple[float, float, float, float]:
+        """Rate ratio per `scale` units of `column`, its 95% interval and two-sided p-value.
+
+        `inflation` multiplies the model-based variance (see `_robust.ar_variance_inflation`)."""
         beta = float(self.params[column]) * scale
-        var = max(float(self.cov[column, column]), float(self.cov_model[column, column]), 0.0)
+        model_var = float(self.cov_model[column, column]) * inflation
+        var = max(float(self.cov[column, column]), model_var, 0.0)
         se = math.sqrt(var) * abs(scale)
         df = self.n - self.params.size
         if not math.isfinite(beta) or not math.isfinite(se) or se == 0.0 or df < 1:
