@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from twitchwise.knowledge import ExperimentFactor
 
+from ._cache import cached_insights, clear_insights_cache
 from ._experiment import (
     EXPERIMENT_FACTORS,
     ChecklistItem,
@@ -56,6 +57,8 @@ __all__ = [
     "PhaseSummary",
     "Tally",
     "TrendResult",
+    "cached_insights",
+    "clear_insights_cache",
     "count_trend",
     "experiment_design",
     "experiment_factor",
