@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._fit import FloatArray, fit_counts
+from ._fit import FloatArray
+from ._irls import nb_fit
 from ._robust import Pooled, ar_variance_inflation, lag1_autocorrelation, rubin_combine
 
 if TYPE_CHECKING:
@@ -140,15 +141,17 @@ def impute(
         xk, yk = x[~unknown], col[~unknown]
         if yk.size <= x.shape[1] + 2:
             continue
-        coef, *_ = np.linalg.lstsq(xk, yk, rcond=None)
+        solve = _normal_solver(xk)
+        if solve is None:
+            continue
+        coef = solve(yk)
         resid = yk - xk @ coef
         dof = yk.size - x.shape[1]
         sigma = math.sqrt(float(resid @ resid) / dof * dof / rng.chisquare(dof))
         # Coefficients drawn as a refit on noise: the same as drawing from N(coef, s2 (X'X)^-1),
         # but it does not depend on how the predictors are coded (flipping a yes/no factor or
         # shifting a value gives the same imputations).
-        noise, *_ = np.linalg.lstsq(xk, rng.normal(0.0, sigma, yk.size), rcond=None)
-        draw = coef + noise
+        draw = coef + solve(rng.normal(0.0, sigma, yk.size))
         mean = x[unknown] @ draw
         if binary[j]:
             values = (rng.random(mean.size) < np.clip(mean, 0.0, 1.0)).astype(float)
@@ -159,6 +162,23 @@ def impute(
         filled[j] = col.copy()
         filled[j][unknown] = values
     return filled
+
+
+def _normal_solver(x: FloatArray) -> Callable[[FloatArray], FloatArray] | None:
+    """Least squares through the Cholesky factor of X'X: many times faster than an SVD for
+    these tall, thin, well-conditioned designs (columns are centred); None if X is singular."""
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    try:
+        factor = cho_factor(x.T @ x)
+    except LinAlgError:
+        return None
+
+    def solve(target: FloatArray) -> FloatArray:
+        out: FloatArray = cho_solve(factor, x.T @ target)
+        return out
+
+    return solve
 
 
 def _lag_values(prepared: _Prepared, col: _Column, lag: int, rows: np.ndarray) -> FloatArray:
@@ -207,7 +227,7 @@ def fit_factor(
         filled = impute(raw, predictors, [a.spec.binary for a in adjusters], rng) if raw else []
         adj_cols = [(f - f.mean()) / a.spec.scale for f, a in zip(filled, adjusters, strict=True)]
         x = np.column_stack([*base[:1], *targets, *base[1:], *adj_cols])
-        res = fit_counts(y, x, alpha=alpha)
+        res = nb_fit(y, x, alpha if alpha is not None else 1.0)
         if not res.converged:
             fit.problem = res.problem
             return fit
