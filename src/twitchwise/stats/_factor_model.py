@@ -56,6 +56,8 @@ class FactorFit:
     separation: int | None = None
     """The lag at which the factor splits the days perfectly, if it does."""
     outcome_total: float = 0.0
+    known: dict[int, int] = field(default_factory=dict)
+    """Per lag, the model's days with that lag actually recorded (the rest were imputed)."""
 
 
 def time_basis(weeks: FloatArray) -> list[FloatArray]:
@@ -181,13 +183,6 @@ def _normal_solver(x: FloatArray) -> Callable[[FloatArray], FloatArray] | None:
     return solve
 
 
-def _lag_values(prepared: _Prepared, col: _Column, lag: int, rows: np.ndarray) -> FloatArray:
-    values = col.values if lag == 0 else prepared.lag1[col.spec.column]
-    v = values[rows]
-    centred: FloatArray = (v - v.mean()) / col.spec.scale
-    return centred
-
-
 def fit_factor(
     prepared: _Prepared,
     y_all: FloatArray,
@@ -196,37 +191,47 @@ def fit_factor(
     pool: Sequence[_Column],
     alpha: float | None,
 ) -> FactorFit:
-    """The factor's lags together, the chosen other factors imputed where unknown, pooled."""
-    rows = model_rows(prepared, col, lags)
+    """The factor's lags together, unknown values imputed, pooled by Rubin's rules.
+
+    The days are those with the first lag (normally the same day) known; the other lag, when
+    unknown (a missing value, or the day before untracked), is imputed like the other factors
+    allowed for, with the outcome among the predictors, so it costs no days.
+    """
+    rows = model_rows(prepared, col, lags[:1])
     y = y_all[rows]
     n = int(rows.sum())
     fit = FactorFit(n=n, outcome_total=float(y.sum()))
     if n == 0 or fit.outcome_total == 0.0:
         fit.problem = "no twitches"
         return fit
-    for lag in lags:
-        raw_x = (col.values if lag == 0 else prepared.lag1[col.spec.column])[rows]
-        if separation(y, raw_x, col.spec.binary and _is_01(raw_x)):
+    own = [(col.values if lag == 0 else prepared.lag1[col.spec.column])[rows] for lag in lags]
+    for lag, raw_x in zip(lags, own, strict=True):
+        known = np.isfinite(raw_x)
+        fit.known[lag] = int(known.sum())
+        if separation(y[known], raw_x[known], col.spec.binary and _is_01(raw_x[known])):
             fit.separation = lag
             return fit
-    targets = [_lag_values(prepared, col, lag, rows) for lag in lags]
     base = base_columns(prepared, rows)
-    n_params = len(base) + len(targets)
+    n_params = len(base) + len(lags)
     adjusters, left_out = choose_adjusters([c for c in pool if c is not col], rows, n_params)
     fit.allowed_for = tuple(a.spec.label for a in adjusters)
     fit.not_allowed_for = tuple(left_out)
-    raw = [a.values[rows] for a in adjusters]
+    raw = own[1:] + [a.values[rows] for a in adjusters]
+    scales = [col.spec.scale] * (len(lags) - 1) + [a.spec.scale for a in adjusters]
+    binary = [col.spec.binary] * (len(lags) - 1) + [a.spec.binary for a in adjusters]
     needs_imputation = any(not np.isfinite(r).all() for r in raw)
     m = IMPUTATIONS if needs_imputation else 1
     rng = np.random.default_rng(zlib.crc32(col.spec.column.encode()))
-    predictors = np.column_stack([*base, np.log1p(y), *targets])
+    first = (own[0] - own[0].mean()) / col.spec.scale
+    predictors = np.column_stack([*base, np.log1p(y), first])
     betas = np.empty((m, len(lags)))
     variances = np.empty((m, len(lags)))
     consecutive = prepared.consecutive[rows] & _consecutive_kept(rows)
     for i in range(m):
-        filled = impute(raw, predictors, [a.spec.binary for a in adjusters], rng) if raw else []
-        adj_cols = [(f - f.mean()) / a.spec.scale for f, a in zip(filled, adjusters, strict=True)]
-        x = np.column_stack([*base[:1], *targets, *base[1:], *adj_cols])
+        filled = impute(raw, predictors, binary, rng) if raw else []
+        cols = [(f - f.mean()) / sc for f, sc in zip(filled, scales, strict=True)]
+        targets = [first, *cols[: len(lags) - 1]]
+        x = np.column_stack([*base[:1], *targets, *base[1:], *cols[len(lags) - 1 :]])
         res = nb_fit(y, x, alpha if alpha is not None else 1.0)
         if not res.converged:
             fit.problem = res.problem

@@ -378,7 +378,7 @@ def _estimate(
     lags = [p.lag for p in ok]
     fit = fit_factor(prepared, y, col, lags, eligible, alpha)
     for p in ok:
-        p.n = fit.n
+        p.n = fit.known.get(p.lag, fit.n)
         if fit.problem == "no twitches":
             p.status = "not_enough_data"
             elsewhere = float(prepared.y.sum()) - fit.outcome_total
