@@ -290,3 +290,15 @@ def test_a_start_too_late_for_the_calendar_is_refused_by_name() -> None:
     with pytest.raises(ExperimentError) as err:
         plan_experiment("caffeine", start=date(9999, 12, 1), seed=1)
     assert err.value.field == "start"
+
+
+def test_design_statement_does_not_promise_more_than_the_study_measures() -> None:
+    """The study measured 32% power for 6 pairs of 30-day phases on realistic diaries (30% drop);
+    a statement from one such diary's history must not promise a clear answer."""
+    from twitchwise.stats import experiment_design
+    from twitchwise.stats._simulate import simulate_realistic_diary
+
+    for seed in (4, 5, 6):
+        design = experiment_design(simulate_realistic_diary(120, seed))
+        assert design.pairs is None and design.power is not None and design.power < 0.5
+        assert "this may be chance" in design.sentence

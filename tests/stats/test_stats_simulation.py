@@ -1,7 +1,8 @@
 """A small version of the simulation study (the full one: scripts/simulation_study.py).
 
 With fixed seeds the outcome is deterministic; the thresholds leave room for the smaller sample
-(the full study gives about 85-90% power and at most about 2% false positives per factor).
+(on the simple generator about 85-90% power and at most about 2% false positives per factor; the
+realistic study's tables are in docs/insights.md).
 """
 
 from __future__ import annotations

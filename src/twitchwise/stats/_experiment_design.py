@@ -83,10 +83,10 @@ def experiment_design(
             design=None,
             power=best.power,
             sentence=(
-                f"Your twitching varies so much from day to day ({v.days} tracked days) that even "
-                f"{pairs} pairs of {best.phase_days}-day phases would show {words} only about "
-                f"{best.power:.0%} of the time. A larger change, or tracking twitches rather "
-                "than episodes, would be easier to see."
+                f"Your twitching varies so much, in such long spells ({v.days} tracked days), that "
+                f"even {pairs} pairs of {best.phase_days}-day phases would show {words} only about "
+                f"{best.power:.0%} of the time; a shorter experiment would most likely end with "
+                "'this may be chance'. A larger change would be easier to see."
             ),
             **base,
         )

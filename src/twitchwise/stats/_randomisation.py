@@ -94,6 +94,9 @@ class Variability:
     autocorrelation: float
     mean_log: float
     drop_effect: float
+    decay: float = 0.0
+    """How slowly correlation fades beyond one day (r2 / r1): a diary's level wanders for weeks
+    even when day-to-day noise hides it from the lag-1 correlation."""
 
 
 def variability(counts: FloatArray, consecutive: np.ndarray, drop: float) -> Variability | None:
@@ -106,14 +109,35 @@ def variability(counts: FloatArray, consecutive: np.ndarray, drop: float) -> Var
     logged = np.log1p(counts)
     sd = float(logged.std(ddof=1))
     rho = max(lag1_autocorrelation(logged, consecutive), 0.0)
+    rho2 = _lag2_autocorrelation(logged, consecutive)
+    decay = min(max(rho2 / rho, 0.0), 0.97) if rho > 0.05 else 0.0
     effect = float(np.mean(np.log1p(counts * (1.0 - drop))) - logged.mean())
-    return Variability(int(counts.size), sd, rho, float(logged.mean()), effect)
+    return Variability(int(counts.size), sd, rho, float(logged.mean()), effect, decay)
+
+
+def _lag2_autocorrelation(values: FloatArray, consecutive: np.ndarray) -> float:
+    """Correlation two days apart, over rows whose two previous rows are the previous days."""
+    two = np.flatnonzero(consecutive[2:] & consecutive[1:-1]) + 2
+    if two.size < 8:
+        return 0.0
+    centred = values - values.mean()
+    denom = float(np.dot(centred, centred))
+    if denom <= 0.0:
+        return 0.0
+    return float(np.dot(centred[two], centred[two - 2])) / denom * values.size / two.size
 
 
 def pair_sd(v: Variability, phase_days: int) -> float:
-    """SD of one pair's B-minus-A difference: two phase means of autocorrelated days."""
+    """SD of one pair's B-minus-A difference: two phase means of autocorrelated days.
+
+    Correlations are r1 at one day and r1 * decay^(k-1) at k days (an ARMA(1,1) shape: a
+    wandering level under day-to-day noise), summed over the phase with Bartlett weights.
+    """
     rho = min(v.autocorrelation, 0.95)
-    phase_var = v.sd**2 / phase_days * (1.0 + rho) / (1.0 - rho)
+    k = np.arange(1, phase_days)
+    corr = rho * v.decay ** (k - 1.0)
+    factor = 1.0 + 2.0 * float(np.sum((1.0 - k / phase_days) * corr))
+    phase_var = v.sd**2 / phase_days * max(factor, 1.0)
     return math.sqrt(2.0 * phase_var)
 
 
