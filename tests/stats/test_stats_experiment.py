@@ -219,6 +219,7 @@ def test_self_experiment_type_one_error_is_at_most_five_percent() -> None:
     assert out["type1"].runs == 300
     assert out["type1"].hits / 300 <= 0.07  # exact test: 3.1% expected, room for 300 runs
     assert out["power"].hits > out["type1"].hits
+    assert out["wrong_way"].hits <= 1  # a 30% drop is (almost) never reported as a rise
 
 
 def test_design_statement_uses_the_persons_own_variability() -> None:
