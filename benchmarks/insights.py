@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/insights.py [--repeat 5] [--no-diary]
 
 Times, in the same run:
-- twitchwise: `factor_insights` (every factor at lag 0 and 1, adjusted, HAC, Holm) plus
-  `count_trend`, on the daily frame;
+- twitchwise: `factor_insights` (one distributed-lag model per factor, the other factors allowed
+  for with five multiple imputations, spell-aware errors, Holm) plus `count_trend`, on the daily
+  frame, cold (nothing cached);
 - the naive alternative a user would write: one statsmodels formula model per factor-lag pair
   (`smf.negativebinomial`, dispersion by maximum likelihood, HAC errors), lags rebuilt with pandas
   each time, then Holm;

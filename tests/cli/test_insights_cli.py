@@ -176,3 +176,17 @@ def test_only_one_experiment_runs_at_a_time(url: str) -> None:
     refused(run("experiment", "start", "--factor", "sleep"), "experiment")
     with Diary.open(url) as diary:
         assert len(diary.list_experiments()) == 1
+
+
+def test_experiment_start_says_what_the_design_can_show(url: str) -> None:
+    fill(url, 60, start=START - timedelta(days=60))
+    result = run(
+        "experiment", "start", "--factor", "caffeine", "--design", "ABAB",
+        "--start", START.isoformat(), "--seed", "3",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "What this design can show:" in text and "tracked days" in text
+    assert "this may be chance' whatever happens" in text
+    data = json.loads(run("experiment", "report", "--json").output)
+    assert data["settled"] is False

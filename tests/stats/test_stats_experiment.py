@@ -149,9 +149,12 @@ def _experiment_frame(plan: ExperimentPlan, b_ratio: float, seed: int) -> pd.Dat
 
 
 def test_report_finds_a_clear_benefit_and_calls_it_settled() -> None:
-    plan = plan_experiment("caffeine", design="ABABAB", phase_days=14, start=START, seed=5)
+    plan = plan_experiment("caffeine", design="AB" * 6, phase_days=7, start=START, seed=5)
     report = experiment_report(plan, _experiment_frame(plan, 0.4, 2))
     assert report.status == "estimated" and report.settled
+    assert report.p_value is not None and report.p_value == pytest.approx(2 / 64)
+    assert report.allocations == 64
+    assert "64 orders the design could have drawn" in report.sentence
     assert (
         report.rate_ratio is not None and report.ci_high is not None and report.ci_low is not None
     )
@@ -172,7 +175,65 @@ def test_report_without_a_difference_says_how_many_more_days() -> None:
     assert report.status == "estimated"
     if not report.settled:
         assert report.more_days_needed is not None and report.more_days_needed > 0
-        assert f"about {report.more_days_needed} more analysed days" in report.sentence
+        assert f"About {report.more_days_needed} more analysed days" in report.sentence
+        assert "This may be chance" in report.sentence
+
+
+def test_a_design_too_small_for_the_exact_test_never_claims_a_real_difference() -> None:
+    """ABAB with a huge effect: the model interval excludes 1, but two randomised pairs have only
+    four possible orders, so the report must still say it may be chance."""
+    plan = plan_experiment("caffeine", design="ABAB", phase_days=14, start=START, seed=5)
+    report = experiment_report(plan, _experiment_frame(plan, 0.3, 2))
+    assert report.ci_high is not None and report.ci_high < 1.0
+    assert not report.settled and report.p_value == 0.5
+    assert (
+        "This may be chance" in report.sentence and "smallest possible p is 0.50" in report.sentence
+    )
+    assert "real difference" not in report.sentence
+
+
+def test_a_fixed_order_is_never_settled() -> None:
+    plan = plan_experiment(
+        "caffeine", design="AB" * 6, phase_days=7, start=START, seed=5, randomise=False
+    )
+    report = experiment_report(plan, _experiment_frame(plan, 0.3, 2))
+    assert not report.settled and "not drawn at random" in report.sentence
+
+
+def test_randomisation_test_is_exact_over_sign_flips() -> None:
+    from twitchwise.stats._randomisation import randomisation_test, smallest_p
+
+    result = randomisation_test([0.5, 0.4, 0.6])
+    assert result.allocations == 8 and result.p_value == pytest.approx(2 / 8)
+    assert randomisation_test([0.5, -0.5]).p_value == 1.0
+    assert smallest_p(5) > 0.05 > smallest_p(6)
+    mixed = randomisation_test([0.3, -0.1, 0.2, 0.25, 0.1, 0.4])
+    assert 0.0 < mixed.p_value <= 1.0 and mixed.allocations == 64
+
+
+def test_self_experiment_type_one_error_is_at_most_five_percent() -> None:
+    """A small version of the study: no effect, realistic autocorrelated diaries."""
+    from twitchwise.stats._study import experiment_runs
+
+    out = experiment_runs(range(300), pairs=6, phase_days=7)
+    assert out["type1"].runs == 300
+    assert out["type1"].hits / 300 <= 0.07  # exact test: 3.1% expected, room for 300 runs
+    assert out["power"].hits > out["type1"].hits
+    assert out["wrong_way"].hits <= 1  # a 30% drop is (almost) never reported as a rise
+
+
+def test_design_statement_uses_the_persons_own_variability() -> None:
+    from twitchwise.stats import experiment_design
+    from twitchwise.stats._simulate import simulate_realistic_diary
+
+    calm = simulate_diary(120, 3, latent_sd=0.1, dispersion=0.05, base_rate=20.0)
+    noisy = simulate_realistic_diary(120, 3, latent_sd=0.8, base_rate=2.0)
+    a, b = experiment_design(calm), experiment_design(noisy)
+    assert a.pairs == 6 and a.phase_days is not None
+    assert "to see a 30% drop you need about 6 pairs of" in a.sentence
+    assert b.phase_days is None or b.phase_days > a.phase_days
+    short = experiment_design(calm.iloc[:5])
+    assert short.history_days == 5 and "Too few tracked days" in short.sentence
 
 
 def test_washout_and_untracked_days_are_not_analysed() -> None:
@@ -230,3 +291,15 @@ def test_a_start_too_late_for_the_calendar_is_refused_by_name() -> None:
     with pytest.raises(ExperimentError) as err:
         plan_experiment("caffeine", start=date(9999, 12, 1), seed=1)
     assert err.value.field == "start"
+
+
+def test_design_statement_does_not_promise_more_than_the_study_measures() -> None:
+    """The study measured 32% power for 6 pairs of 30-day phases on realistic diaries (30% drop);
+    a statement from one such diary's history must not promise a clear answer."""
+    from twitchwise.stats import experiment_design
+    from twitchwise.stats._simulate import simulate_realistic_diary
+
+    for seed in (4, 5, 6):
+        design = experiment_design(simulate_realistic_diary(120, seed))
+        assert design.pairs is None and design.power is not None and design.power < 0.5
+        assert "this may be chance" in design.sentence

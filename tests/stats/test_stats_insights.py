@@ -222,7 +222,14 @@ def test_arbitrary_frames_with_gaps_and_nans_never_crash(frame: pd.DataFrame, st
         else:
             assert any(
                 words in f.sentence
-                for words in ("would help", "could not", "same on all", "nothing to compare")
+                for words in (
+                    "would help",
+                    "could not",
+                    "same on all",
+                    "nothing to compare",
+                    "splits your",
+                    "too few to compare",
+                )
             )
 
 
@@ -258,6 +265,8 @@ def test_flipping_a_yes_no_factor_inverts_its_rate_ratio() -> None:
     flipped["hard_exercise"] = 1.0 - flipped["hard_exercise"]
     other = _pair(factor_insights(flipped), "hard_exercise", 0)
     assert isinstance(base["rate_ratio"], float) and isinstance(other["rate_ratio"], float)
-    assert other["rate_ratio"] == pytest.approx(1.0 / base["rate_ratio"], rel=1e-6)
+    # Unknown day-before values are imputed by random draws, which flipping cannot mirror
+    # exactly; the answer agrees to well within its own precision.
+    assert other["rate_ratio"] == pytest.approx(1.0 / base["rate_ratio"], rel=1e-2)
     assert isinstance(base["ci_low"], float) and isinstance(other["ci_high"], float)
-    assert other["ci_high"] == pytest.approx(1.0 / base["ci_low"], rel=1e-6)
+    assert other["ci_high"] == pytest.approx(1.0 / base["ci_low"], rel=2e-2)

@@ -135,8 +135,35 @@ def test_runaway_and_rank_deficient_fits_are_flagged_not_trusted() -> None:
     split = fit_counts(np.r_[np.zeros(20), np.full(20, 50.0)], x)
     assert not split.converged and split.problem
     singular = fit_counts(np.arange(40.0), np.column_stack([np.ones(40), np.ones(40)]))
-    assert not singular.converged and "rank" in (singular.problem or "")
+    assert not singular.converged and singular.problem
+    for fit in (separated, split, singular):
+        assert "Warning" not in (fit.problem or "") and "statsmodels" not in (fit.problem or "")
     fine = fit_counts(np.r_[np.full(20, 3.0), np.full(20, 6.0)] + np.arange(40) % 3, x)
     assert fine.converged and fine.problem is None
     rr, lo, hi, _ = fine.estimate(1)
     assert lo < rr < hi and 1.5 < rr < 2.5
+
+
+def test_one_huge_episode_does_not_make_a_trend_and_is_named() -> None:
+    from twitchwise.stats._simulate import simulate_realistic_diary
+
+    frame = simulate_realistic_diary(90, 3, trend_total=0.0)
+    counts = frame["twitches"].copy()
+    assert count_trend(counts).direction == "stable"
+    day = counts.index[-5]
+    counts.iloc[-5] = 5000
+    result = count_trend(counts)
+    assert result.direction == "stable"
+    assert f"One day, {day.isoformat()} with 5000 twitches, was counted as" in result.sentence
+    assert "about 68" not in result.sentence  # the typical day is not inflated by the outlier
+
+
+def test_spells_of_bad_days_rarely_look_like_a_trend() -> None:
+    from twitchwise.stats._simulate import simulate_realistic_diary
+
+    flagged = sum(
+        count_trend(simulate_realistic_diary(120, seed, trend_total=0.0)["twitches"]).direction
+        != "stable"
+        for seed in range(40)
+    )
+    assert flagged <= 5  # about 5% expected at the 5% level

@@ -201,7 +201,8 @@ def test_report_with_data_in_both_conditions_gives_a_rate_ratio(
     assert report["days_a"] == 14 and report["days_b"] == 14
     assert report["rate_ratio"] < 0.5
     assert report["ci_low"] < report["rate_ratio"] < report["ci_high"] < 1
-    assert report["settled"] is True and report["more_days_needed"] == 0
+    # Two randomised pairs have only four possible orders: never a verdict, however clear.
+    assert report["settled"] is False and "This may be chance" in report["sentence"]
     assert report["trend_adjusted"] is True
     assert "fewer twitch episodes" in report["sentence"]
     assert "14 of 14 B days" in report["adherence"]

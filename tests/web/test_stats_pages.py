@@ -146,3 +146,18 @@ def test_a_broken_upload_changes_nothing_and_says_why(
 
 def test_unknown_import_job_is_a_404(client: TestClient) -> None:
     assert client.get("/import/jobs/nope").status_code == 404
+
+
+def test_insights_page_names_an_outlier_day_and_refits_after_a_change(
+    client: TestClient, eight_weeks: Diary
+) -> None:
+    day = date.today() - timedelta(days=20)
+    at = datetime.combine(day, datetime.min.time()) + timedelta(hours=21)
+    for i in range(150):
+        eight_weeks.add_twitch("left_calf", at + timedelta(seconds=i))
+    html = client.get("/insights").text
+    assert f"One day, {day.isoformat()} with" in html and "cannot decide this on its own" in html
+    first = client.get("/api/v1/insights").json()
+    eight_weeks.save_checkin(date.today(), caffeine_mg=0, sleep_hours=8.0)
+    second = client.get("/api/v1/insights").json()
+    assert second["insights"]["tracked_days"] == first["insights"]["tracked_days"] + 1

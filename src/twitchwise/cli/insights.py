@@ -113,6 +113,8 @@ def insights(
         )
         return
     _render_insights(report)
+    for note in report.notes:
+        console.print(f"[yellow]Note:[/] {note}")
     if trend is not None:
         console.print(f"\n[bold]Trend:[/] {trend.sentence}")
 
@@ -195,13 +197,22 @@ def experiment_start(
         )
     except ExperimentError as exc:
         fail(str(exc))
+    from twitchwise.stats import experiment_design  # heavy: only when a plan is made
+
     with open_diary(ctx) as diary:
         try:
             experiment_id = diary.save_experiment(plan.model_dump(mode="json"))
         except DiaryError as exc:
             fail(str(exc))
+        advice = experiment_design(diary.daily_frame(end=first), outcome=plan.outcome)
     if as_json:
-        _print_json({"id": experiment_id, "plan": plan.model_dump(mode="json")})
+        _print_json(
+            {
+                "id": experiment_id,
+                "plan": plan.model_dump(mode="json"),
+                "design": advice.model_dump(mode="json"),
+            }
+        )
         return
     console.print(
         f"Started experiment {experiment_id}: {plan.title.lower()}, design {plan.design}, "
@@ -210,6 +221,13 @@ def experiment_start(
     )
     console.print(f"A: {plan.usual}\nB: {plan.change}")
     _render_phases(plan)
+    console.print(f"[bold]What this design can show:[/] {advice.sentence}")
+    if advice.pairs and len(plan.design) // 2 < advice.pairs:
+        console.print(
+            f"[yellow]This plan has {len(plan.design) // 2} pair(s); its report will say "
+            f"'this may be chance' whatever happens. Consider --design {advice.design} "
+            f"--phase-days {advice.phase_days}.[/]"
+        )
     console.print(experiment_status(plan, date.today()).sentence)
 
 

@@ -59,6 +59,7 @@ class Diary:
         shared = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
         # An in-memory diary is one connection: threads (a web app's) take turns on it.
         self._turn: AbstractContextManager[Any] = threading.RLock() if shared else nullcontext()
+        self._writes = 0  # bumped by every write through this object (see last_change)
 
     @classmethod
     def open(cls, url: str | None = None) -> Self:
@@ -110,6 +111,7 @@ class Diary:
         ):
             if self.engine.dialect.name == "postgresql":
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+            self._writes += 1
             yield session
 
     # -- twitches ---------------------------------------------------------------------------
@@ -386,6 +388,29 @@ class Diary:
             {day: (int(total), int(n)) for day, total, n in totals},
             [(day, metric, value) for day, metric, value in imported],
         )
+
+    def last_change(self) -> tuple[object, ...]:
+        """A cheap key that changes whenever what `daily_frame()` reads changes, so derived
+        statistics can be cached on it: this object's write count, plus per table the row
+        count, largest id and latest timestamp (catching writes by other processes, such as
+        the CLI next to a running web app). Read-only: one small aggregate query per table."""
+        parts: list[object] = [self._writes]
+        with self._read() as session:
+            for count_of, max_id, stamp, extra in (
+                (TwitchRow.id, TwitchRow.id, TwitchRow.created_at, func.sum(TwitchRow.count)),
+                (CheckInRow.day, CheckInRow.day, CheckInRow.updated_at, func.count()),
+                (
+                    DayValueRow.id,
+                    DayValueRow.id,
+                    DayValueRow.imported_at,
+                    func.sum(DayValueRow.value),
+                ),
+            ):
+                row = session.execute(
+                    select(func.count(count_of), func.max(max_id), func.max(stamp), extra)
+                ).one()
+                parts.extend(row)
+        return tuple(parts)
 
     # -- experiments and assessments -----------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from twitchwise.knowledge import ExperimentFactor
 
+from ._cache import cached_insights, clear_insights_cache
 from ._experiment import (
     EXPERIMENT_FACTORS,
     ChecklistItem,
@@ -18,10 +19,11 @@ from ._experiment import (
     Phase,
     PhaseSummary,
     experiment_factor,
-    experiment_report,
     experiment_status,
     plan_experiment,
 )
+from ._experiment_design import ExperimentDesign, experiment_design
+from ._experiment_report import experiment_report
 from ._factors import DIARY_FACTORS, IMPORTED_FACTORS, FactorSpec
 from ._insights import (
     MIN_FACTOR_DAYS,
@@ -42,6 +44,7 @@ __all__ = [
     "MIN_TREND_DAYS",
     "MIN_VARIED_DAYS",
     "ChecklistItem",
+    "ExperimentDesign",
     "ExperimentError",
     "ExperimentFactor",
     "ExperimentPlan",
@@ -54,7 +57,10 @@ __all__ = [
     "PhaseSummary",
     "Tally",
     "TrendResult",
+    "cached_insights",
+    "clear_insights_cache",
     "count_trend",
+    "experiment_design",
     "experiment_factor",
     "experiment_report",
     "experiment_status",

@@ -9,20 +9,15 @@ phase's after-effects do not leak into the comparison.
 
 from __future__ import annotations
 
-import math
 import random
 from datetime import date, timedelta
 from typing import Literal
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from twitchwise.knowledge import ExperimentFactor, load_knowledge
 
-from ._fit import fit_counts, one_blas_thread
-from ._insights import Outcome, _as_day
-from ._text import interval_words, more_fewer
+from ._insights import Outcome
 
 Condition = Literal["A", "B"]
 MIN_DAYS_PER_CONDITION = 5
@@ -270,7 +265,7 @@ def experiment_status(plan: ExperimentPlan, today: date) -> ExperimentStatus:
     )
 
 
-# -- report ----------------------------------------------------------------------------------
+# -- report models (the report itself: _experiment_report.py) ------------------------------
 
 
 class ChecklistItem(BaseModel):
@@ -297,7 +292,10 @@ class PhaseSummary(BaseModel):
 
 
 class ExperimentReport(BaseModel):
-    """B versus A: the rate ratio with its interval, what it means, and the CENT items."""
+    """B versus A: the rate ratio with its interval, what it means, and the CENT items.
+
+    `p_value` is the exact randomisation test's when the plan was randomised, and `settled` is
+    true only when that test is below 5%."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -320,228 +318,8 @@ class ExperimentReport(BaseModel):
     sentence: str
     phases: list[PhaseSummary]
     checklist: list[ChecklistItem]
-
-
-def _by_day(frame: pd.DataFrame, column: str) -> dict[date, float]:
-    """Known values of one column, keyed by day (unknown and non-numeric values left out)."""
-    if column not in frame.columns:
-        return {}
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
-    return {
-        _as_day(d): float(v) for d, v in zip(frame.index, values, strict=True) if math.isfinite(v)
-    }
-
-
-def _adherence(plan: ExperimentPlan, factor: dict[date, float], b_days: list[date]) -> str:
-    spec = experiment_factor(plan.factor)
-    values = [factor[d] for d in b_days if d in factor]
-    if not values:
-        return f"No {spec.column} values were logged in B phases, so adherence is unknown."
-    if not math.isfinite(spec.threshold):
-        return f"Average {spec.column} in B phases: {np.mean(values):.1f} {spec.unit}."
-    if spec.target == "at_most":
-        kept = sum(v <= spec.threshold for v in values)
-    else:
-        kept = sum(v >= spec.threshold for v in values)
-    word = "at most" if spec.target == "at_most" else "at least"
-    return (
-        f"The change was kept on {kept} of {len(values)} B days with {spec.column} "
-        f"logged ({word} {spec.threshold:g} {spec.unit})."
+    allocations: int | None = Field(
+        default=None,
+        exclude=True,
+        description="orders the design could have drawn (the exact test's reference set)",
     )
-
-
-def _more_days(n: int, beta: float, se: float, crit: float) -> int | None:
-    """Days (beyond `n`) for the interval to exclude no change, if the estimate held."""
-    if se <= 0 or not math.isfinite(se):
-        return None
-    target = abs(beta)
-    if target < math.log(1.1):
-        target = math.log(1.2) - abs(beta)  # enough days to rule out a 20% change either way
-    needed = n * (crit * se / target) ** 2
-    return max(math.ceil(needed - n), 1)
-
-
-def experiment_report(
-    plan: ExperimentPlan, frame: pd.DataFrame, today: date | None = None
-) -> ExperimentReport:
-    """Compare twitch episodes a day in B phases with A phases over the analysed (non-washout)
-    tracked days up to `today`, allowing for a linear trend when each condition has at least two
-    periods (with one period each, a trend and the change cannot be told apart)."""
-    outcome = plan.outcome
-    if outcome not in frame.columns:
-        raise ExperimentError(outcome, f"the daily frame has no '{outcome}' column")
-    counts = _by_day(frame, outcome)
-    factor = _by_day(frame, plan.column)
-    last = min(plan.end, today) if today else plan.end
-    rows: list[tuple[date, int, Condition]] = []
-    summaries: list[PhaseSummary] = []
-    for phase in plan.phases:
-        span = (min(phase.end, last) - phase.analysed_start).days + 1
-        days = [phase.analysed_start + timedelta(days=i) for i in range(max(span, 0))]
-        known = [d for d in days if d in counts]
-        rows += [(d, phase.number, phase.condition) for d in known]
-        fvals = [factor[d] for d in known if d in factor]
-        summaries.append(
-            PhaseSummary(
-                number=phase.number,
-                condition=phase.condition,
-                start=phase.start,
-                end=phase.end,
-                planned_days=phase.days,
-                washout_days=phase.washout_days,
-                analysed_days=len(known),
-                mean_per_day=float(np.mean([counts[d] for d in known])) if known else None,
-                factor_mean=float(np.mean(fvals)) if fvals else None,
-            )
-        )
-    rows.sort()
-    a_days = [d for d, _, c in rows if c == "A"]
-    b_days = [d for d, _, c in rows if c == "B"]
-    y = np.array([counts[d] for d, _, _ in rows], dtype=np.float64)
-    mean_a = float(np.mean([counts[d] for d in a_days])) if a_days else None
-    mean_b = float(np.mean([counts[d] for d in b_days])) if b_days else None
-    periods = {c: len({p for _, p, cc in rows if cc == c}) for c in ("A", "B")}
-    adjust = periods["A"] >= 2 and periods["B"] >= 2
-    adherence = _adherence(plan, factor, b_days)
-    checklist = _checklist(plan, summaries, adjust, adherence)
-    common = {
-        "factor": plan.factor,
-        "days_a": len(a_days),
-        "days_b": len(b_days),
-        "mean_a": mean_a,
-        "mean_b": mean_b,
-        "adherence": adherence,
-        "phases": summaries,
-        "checklist": checklist,
-        "trend_adjusted": adjust,
-    }
-    short = min(len(a_days), len(b_days))
-    if short < MIN_DAYS_PER_CONDITION:
-        missing = 2 * (MIN_DAYS_PER_CONDITION - short)
-        return ExperimentReport(
-            status="not_enough_data",
-            rate_ratio=None,
-            ci_low=None,
-            ci_high=None,
-            p_value=None,
-            settled=False,
-            more_days_needed=missing,
-            sentence=(
-                f"Not enough data yet: {len(a_days)} analysed A days and {len(b_days)} B days "
-                f"(at least {MIN_DAYS_PER_CONDITION} of each are needed; about {missing} more "
-                "tracked days would help)."
-            ),
-            **common,
-        )
-    first = rows[0][0]
-    cols = [np.ones(len(rows)), np.array([1.0 if c == "B" else 0.0 for _, _, c in rows])]
-    if adjust:
-        weeks = np.array([(d - first).days / 7.0 for d, _, _ in rows])
-        cols.append(weeks - weeks.mean())
-    x = np.column_stack(cols)
-    with one_blas_thread():
-        fit = fit_counts(y, x)
-    rr, lo, hi, p = fit.estimate(1)
-    if not fit.converged or not math.isfinite(rr):
-        return ExperimentReport(
-            status="unreliable",
-            rate_ratio=None,
-            ci_low=None,
-            ci_high=None,
-            p_value=None,
-            settled=False,
-            more_days_needed=None,
-            sentence=(
-                f"The comparison could not be estimated reliably ({fit.problem or 'no fit'}); "
-                "more tracked days would help."
-            ),
-            **common,
-        )
-    settled = lo > 1.0 or hi < 1.0
-    beta, se = math.log(rr), (math.log(hi) - math.log(lo)) / 2
-    crit = 1.96
-    more: int | None = 0 if settled else _more_days(len(rows), beta, se / crit, crit)
-    trend = ", allowing for the overall trend" if adjust else ""
-    noun = "twitch episodes" if outcome == "episodes" else "twitches"
-    sentence = (
-        f"During B ({plan.title.lower()}) you logged about {more_fewer(rr)} {noun} a day than "
-        f"during A (95% interval {interval_words(lo, hi)}; {len(a_days)} A and {len(b_days)} B "
-        f"days{trend})."
-    )
-    if settled:
-        sentence += " The interval leaves out no difference, so for you, in this period, the "
-        sentence += "change went with a real difference; it was not blinded, so expectations "
-        sentence += "may play a part."
-    elif more is not None:
-        sentence += (
-            f" That is not settled yet: about {more} more analysed days (another "
-            f"{max(1, math.ceil(more / (2 * plan.phase_days)))} AB pair"
-            f"{'s' if more > 2 * plan.phase_days else ''} of phases) would help."
-        )
-    if not adjust:
-        sentence += (
-            " With only one period of each, a drift over time cannot be told apart from the change."
-        )
-    return ExperimentReport(
-        status="estimated",
-        rate_ratio=rr,
-        ci_low=lo,
-        ci_high=hi,
-        p_value=p,
-        settled=settled,
-        more_days_needed=more,
-        sentence=sentence,
-        **common,
-    )
-
-
-def _checklist(
-    plan: ExperimentPlan, phases: list[PhaseSummary], adjusted: bool, adherence: str
-) -> list[ChecklistItem]:
-    """The CENT 2015 items a reader of one person's experiment needs."""
-    periods = "; ".join(
-        f"{p.number} {p.condition} {p.start.isoformat()} to {p.end.isoformat()}" for p in phases
-    )
-    planned = sum(p.planned_days - p.washout_days for p in phases)
-    analysed = sum(p.analysed_days for p in phases)
-    how = (
-        f"each AB pair's order drawn at random (Python random.Random, seed {plan.seed})"
-        if plan.randomised
-        else "fixed order, not randomised"
-    )
-    model = (
-        "negative binomial regression of daily counts on condition"
-        + (
-            " and a linear time trend"
-            if adjusted
-            else " (no trend term: fewer than two periods of each)"
-        )
-        + ", Newey-West (HAC) standard errors, 95% interval"
-    )
-    return [
-        ChecklistItem(item="Design", text=f"N-of-1, {len(phases)} periods, design {plan.design}"),
-        ChecklistItem(item="Interventions", text=f"A: {plan.usual} B: {plan.change}"),
-        ChecklistItem(item="Randomisation", text=f"{how}; order used {plan.order}"),
-        ChecklistItem(item="Periods", text=periods),
-        ChecklistItem(
-            item="Period duration",
-            text=f"{plan.phase_days} analysed days per period, plus washout after a switch",
-        ),
-        ChecklistItem(
-            item="Washout",
-            text=(
-                f"{plan.washout_days} days at the start of each period after a switch, "
-                "followed but not analysed"
-                if plan.washout_days
-                else "none"
-            ),
-        ),
-        ChecklistItem(item="Blinding", text="none (open label, self-reported)"),
-        ChecklistItem(item="Outcome", text=f"twitch {plan.outcome} per tracked day (diary)"),
-        ChecklistItem(item="Statistical methods", text=model),
-        ChecklistItem(
-            item="Days analysed",
-            text=f"{analysed} of {planned} planned (untracked days left out, not counted as 0)",
-        ),
-        ChecklistItem(item="Adherence", text=adherence),
-    ]

@@ -37,10 +37,15 @@ class CountFit:
     converged: bool
     problem: str | None = None
 
-    def estimate(self, column: int, scale: float = 1.0) -> tuple[float, float, float, float]:
-        """Rate ratio per `scale` units of `column`, its 95% interval and two-sided p-value."""
+    def estimate(
+        self, column: int, scale: float = 1.0, inflation: float = 1.0
+    ) -> tuple[float, float, float, float]:
+        """Rate ratio per `scale` units of `column`, its 95% interval and two-sided p-value.
+
+        `inflation` multiplies the model-based variance (see `_robust.ar_variance_inflation`)."""
         beta = float(self.params[column]) * scale
-        var = max(float(self.cov[column, column]), float(self.cov_model[column, column]), 0.0)
+        model_var = float(self.cov_model[column, column]) * inflation
+        var = max(float(self.cov[column, column]), model_var, 0.0)
         se = math.sqrt(var) * abs(scale)
         df = self.n - self.params.size
         if not math.isfinite(beta) or not math.isfinite(se) or se == 0.0 or df < 1:
@@ -56,6 +61,11 @@ class CountFit:
             p,
         )
 
+
+NOT_SETTLED = "the model did not settle on an answer"
+SPLIT = "the factor almost perfectly splits the days with and without twitching"
+MODEL_FAILED = "the numbers could not be fitted"
+"""Plain reasons a fit is not trusted: library warning text never reaches a sentence."""
 
 MAX_ABS_LOG_RATIO = 15.0
 """A log rate ratio beyond this (a factor of over three million) means the fit ran away."""
@@ -99,8 +109,9 @@ def fit_counts(
 
     `x` must already hold the intercept. Rows are assumed in time order (HAC needs it). When
     `alpha` is None it is estimated from a Poisson pilot fit; pass one in to reuse it across many
-    fits on the same days. Warnings from statsmodels are caught and turned into `problem`, so a
-    fit that did not converge is reported as such instead of crashing or being trusted.
+    fits on the same days. Warnings from statsmodels are caught and turned into a plain `problem`
+    (never the library's text), so a fit that did not converge is reported as such instead of
+    crashing or being trusted.
     """
     import statsmodels.api as sm  # imported here: it takes seconds, and most commands never fit
     from statsmodels.stats.sandwich_covariance import cov_hac
@@ -127,21 +138,23 @@ def fit_counts(
             cov = np.asarray(cov_hac(res, nlags=lags, use_correction=True), dtype=np.float64)
             converged = bool(res.converged)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError, ZeroDivisionError) as exc:
-            return CountFit(
-                nan_params, nan_cov, nan_cov, n, math.nan, False, f"model failed: {exc}"
-            )
+            del exc  # its text is a library's, not words for a person
+            return CountFit(nan_params, nan_cov, nan_cov, n, math.nan, False, MODEL_FAILED)
     for w in caught:
         name = type(w.message).__name__ if isinstance(w.message, Warning) else "Warning"
-        if any(kind in name for kind in ("Convergence", "PerfectSeparation", "Singular")):
+        if "PerfectSeparation" in name:
             converged = False
-        problem = problem or f"{name}: {w.message}"
+            problem = problem or SPLIT
+        elif any(kind in name for kind in ("Convergence", "Singular")):
+            converged = False
+            problem = problem or NOT_SETTLED
     if converged and np.any(np.abs(params[1:]) > MAX_ABS_LOG_RATIO):
         converged = False
-        problem = "the estimate is unstable (a factor almost perfectly splits the days)"
+        problem = SPLIT
     if not converged:
-        problem = problem or "the model did not converge"
+        problem = problem or NOT_SETTLED
     finite = np.all(np.isfinite(params)) and np.all(np.isfinite(np.diag(cov)))
     if not (finite and np.all(np.isfinite(np.diag(cov_model)))):
         converged = False
-        problem = problem or "the estimates were not finite"
+        problem = problem or NOT_SETTLED
     return CountFit(params, cov, cov_model, n, float(alpha), converged, problem)

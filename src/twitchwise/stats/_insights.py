@@ -1,9 +1,12 @@
 """Factor insights: how each daily factor goes with twitching on the same day and the day after.
 
-One negative binomial model per factor-lag pair, adjusted for the other factors when there are
-enough days, with HAC standard errors and Holm's correction across every pair estimated. The
-data preparation (lags, scaling, which factors have enough data) is done once and the dispersion
-is estimated once, so a ten-year diary takes a fraction of a second.
+The steps, each in its own function: prepare the daily frame into arrays (`prepare_frame`), cap
+an outlier day (`_robust.cap_outliers`), refuse to compare factors when twitching was logged on
+only a handful of days, then per factor one distributed-lag model (`_factor_model`): the same
+day and the day before together, the other factors allowed for with their unknown values
+multiply imputed, a smooth trend and weekends, errors that respect spells, and a plain reason
+when a factor splits the days perfectly. Holm's correction runs across every estimate, and the
+sentences (`_insight_text`) name what was allowed for and what could not be.
 """
 
 from __future__ import annotations
@@ -19,25 +22,34 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._factor_model import base_columns, fit_factor
 from ._factors import DIARY_COLUMNS, OUTCOME_COLUMNS, FactorSpec, spec_for
-from ._fit import FloatArray, fit_counts, moment_alpha, one_blas_thread
-from ._text import interval_words, more_fewer
+from ._fit import FloatArray, moment_alpha, one_blas_thread
+from ._insight_text import (
+    OUTCOME_NOUN,
+    allowed_words,
+    estimate_sentence,
+    lag_words,
+    no_twitch_sentence,
+    outlier_words,
+    separation_sentence,
+    sparse_sentence,
+    unreliable_sentence,
+)
+from ._robust import Outlier, Pooled, cap_outliers
+from ._text import more_fewer
 
 MIN_FACTOR_DAYS = 28
 """Fewest days with the factor known (and the day before tracked, for lag 1) before estimating."""
 MIN_VARIED_DAYS = 5
 """Fewest days that must differ from the usual value (or each of yes/no) before estimating."""
-DAYS_PER_PARAMETER = 10
-"""Adjust for another factor only while there are this many days per model parameter."""
-MAX_DAY_LOSS = 0.2
-"""Adjust for another factor only if its unknown values cost at most this share of the days."""
+MIN_TWITCH_DAYS = 10
+"""Fewest days with any twitching before factors are compared: with fewer, a factor that
+happens to line up with a handful of days looks like a large effect (seen in the study)."""
 SIGNIFICANCE = 0.05
 
 Outcome = Literal["episodes", "twitches"]
 Status = Literal["estimated", "not_enough_data", "not_enough_variation", "unreliable"]
-
-_OUTCOME_NOUN = {"episodes": "twitch episodes", "twitches": "twitches"}
-_NO_TWITCHES = "no twitches"
 
 
 class FactorInsight(BaseModel):
@@ -62,7 +74,9 @@ class FactorInsight(BaseModel):
     status: Status = Field(default="estimated", exclude=True)
     label: str = Field(default="", exclude=True)
     p_value: float | None = Field(default=None, exclude=True)
-    adjusted_for: tuple[str, ...] = Field(default=(), exclude=True)
+    adjusted_for: tuple[str, ...] = Field(
+        default=(), exclude=True, description="the other factors this estimate allowed for"
+    )
     more_days: int | None = Field(default=None, exclude=True)
 
 
@@ -77,6 +91,7 @@ class InsightsReport(BaseModel):
     comparisons: int = Field(default=0, exclude=True)
     first_day: date | None = Field(default=None, exclude=True)
     last_day: date | None = Field(default=None, exclude=True)
+    notes: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def significant(self) -> list[FactorInsight]:
@@ -97,6 +112,12 @@ class _Prepared:
     weeks: FloatArray
     columns: list[_Column]
     lag1: dict[str, FloatArray] = field(default_factory=dict)
+    ordinals: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    consecutive: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    weekend: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+    def day(self, position: int) -> date:
+        return date.fromordinal(int(self.ordinals[position]))
 
 
 def _as_day(value: object) -> date:
@@ -132,7 +153,14 @@ def prepare_frame(frame: pd.DataFrame, outcome: Outcome = "episodes") -> _Prepar
     has_prev = (prev_pos < ordinals.size) & (
         ordinals[np.minimum(prev_pos, max(ordinals.size - 1, 0))] == ordinals - 1
     )
-    prepared = _Prepared(y=y, weeks=weeks.astype(np.float64), columns=[])
+    prepared = _Prepared(
+        y=y,
+        weeks=weeks.astype(np.float64),
+        columns=[],
+        ordinals=ordinals,
+        consecutive=np.concatenate([[False], np.diff(ordinals) == 1]),
+        weekend=np.array([date.fromordinal(int(o)).weekday() >= 5 for o in ordinals], float),
+    )
     names = [c for c in frame.columns if isinstance(c, str) and c not in OUTCOME_COLUMNS]
     for name in names:
         series = frame[name]
@@ -166,6 +194,7 @@ class _Check:
 
 
 def _check(values: FloatArray, binary: bool) -> _Check:
+    """Enough days with the value known, and enough of them differing from the usual?"""
     known = values[np.isfinite(values)]
     n = int(known.size)
     if n == 0:
@@ -184,13 +213,18 @@ def _check(values: FloatArray, binary: bool) -> _Check:
     return _Check(True, "estimated", n, varied, None)
 
 
-def _lag_words(lag: int) -> str:
-    return " the day before" if lag else ""
-
-
-def _shortfall_sentence(spec: FactorSpec, lag: int, chk: _Check) -> str:
-    what = f"{spec.label}{_lag_words(lag)}"
+def _shortfall_sentence(spec: FactorSpec, lag: int, chk: _Check, same_day_n: int) -> str:
+    """Why there is no estimate, with the advice that would actually help: for the day before,
+    when the factor is well recorded but tracked days rarely follow each other, more scattered
+    days would not help; tracking on consecutive days would."""
+    what = f"{spec.label}{lag_words(lag)}"
     if chk.status == "not_enough_data":
+        if lag and same_day_n >= MIN_FACTOR_DAYS:
+            return (
+                f"Not enough data yet on {what}: only {chk.n} tracked days follow a tracked day "
+                f"with it recorded. Tracking on consecutive days would help (about "
+                f"{chk.more_days} more days that follow a tracked day)."
+            )
         days = (
             f"{chk.n} tracked days follow a tracked day with it recorded"
             if lag
@@ -212,64 +246,14 @@ def _shortfall_sentence(spec: FactorSpec, lag: int, chk: _Check) -> str:
     )
 
 
-@dataclass
-class _Estimate:
-    spec: FactorSpec
-    lag: int
-    n: int
-    rr: float
-    lo: float
-    hi: float
-    p: float
-    adjusted_for: tuple[str, ...]
-
-
-def _design(
-    prepared: _Prepared, target: FloatArray, adjusters: Sequence[_Column], scale: float
-) -> tuple[FloatArray, FloatArray]:
-    mask = np.isfinite(target)
-    for adj in adjusters:
-        mask &= adj.known
-    cols = [np.ones(int(mask.sum()))]
-    t = target[mask]
-    cols.append((t - t.mean()) / scale)
-    w = prepared.weeks[mask]
-    if w.size and w.max() - w.min() >= 2.0:
-        cols.append(w - w.mean())
-    for adj in adjusters:
-        a = adj.values[mask]
-        cols.append((a - a.mean()) / adj.spec.scale)
-    return prepared.y[mask], np.column_stack(cols)
-
-
-def _choose_adjusters(target: FloatArray, pool: Sequence[_Column]) -> list[_Column]:
-    """Greedy: best-covered factors first, each only if enough days remain per parameter."""
-    mask = np.isfinite(target)
-    n_target = int(mask.sum())
-    chosen: list[_Column] = []
-    for cand in sorted(pool, key=lambda c: (-int(c.known.sum()), c.spec.column)):
-        new_mask = mask & cand.known
-        n_new = int(new_mask.sum())
-        params = 4 + len(chosen)
-        if n_new < max(MIN_FACTOR_DAYS, DAYS_PER_PARAMETER * params):
-            continue
-        if n_new < (1.0 - MAX_DAY_LOSS) * n_target:
-            continue
-        if float(np.ptp(cand.values[new_mask])) == 0.0:
-            continue
-        chosen.append(cand)
-        mask = new_mask
-    return chosen
-
-
-def _pilot_alpha(prepared: _Prepared, eligible: Sequence[_Column]) -> float | None:
-    """One dispersion estimate for all pairs, from a Poisson fit with the eligible factors."""
-    if prepared.y.sum() <= 0:
+def _pilot_alpha(prepared: _Prepared, y: FloatArray) -> float | None:
+    """One dispersion estimate for every model, from a Poisson fit of the trend and weekends
+    (without the factors it is a little larger, so intervals err on the wide side)."""
+    if y.sum() <= 0:
         return None
-    adjusters = _choose_adjusters(np.zeros_like(prepared.y), eligible)
-    y, x = _design(prepared, np.zeros_like(prepared.y), adjusters, 1.0)
-    x = np.delete(x, 1, axis=1)
-    if y.size <= x.shape[1] or y.sum() <= 0:
+    rows = np.ones(y.size, dtype=bool)
+    x = np.column_stack(base_columns(prepared, rows))
+    if y.size <= x.shape[1] + 2:
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a rough pilot: only its fitted means are used
@@ -283,26 +267,26 @@ def _pilot_alpha(prepared: _Prepared, eligible: Sequence[_Column]) -> float | No
     return moment_alpha(y, mu) if np.all(np.isfinite(mu)) else None
 
 
-def _estimate_sentence(est: _Estimate, significant: bool, outcome: Outcome, m: int) -> str:
-    spec = est.spec
-    phrase = spec.day_after if est.lag else spec.same_day
-    than = ""
-    if spec.binary:
-        than = " than after days without" if est.lag else " than on days without"
-    adjusted = ""
-    if est.adjusted_for:
-        k = len(est.adjusted_for)
-        adjusted = f", allowing for {k} other factor{'s' if k > 1 else ''}"
-    text = (
-        f"On days {phrase}, you logged about {more_fewer(est.rr)} {_OUTCOME_NOUN[outcome]}"
-        f"{than} (95% interval {interval_words(est.lo, est.hi)}, {est.n} days{adjusted})."
-    )
-    if significant:
-        return (
-            f"{text} This held up after allowing for the {m} comparisons made; it is a link in "
-            "your diary, not proof of what drives it."
-        )
-    return f"{text} This could well be chance."
+@dataclass
+class _Pair:
+    """One factor at one lag on its way to a FactorInsight."""
+
+    spec: FactorSpec
+    lag: int
+    chk: _Check
+    sentence: str = ""
+    status: Status = "estimated"
+    n: int = 0
+    log_rr: float = math.nan
+    se: float = math.nan
+    df: float = math.nan
+    p: float = math.nan
+    extra: str = ""
+    allowed: tuple[str, ...] = ()
+
+    @property
+    def estimated(self) -> bool:
+        return math.isfinite(self.p)
 
 
 def factor_insights(
@@ -313,10 +297,11 @@ def factor_insights(
 ) -> InsightsReport:
     """Rate ratios for every daily factor at each lag, over `Diary.daily_frame()`.
 
-    Untracked days are simply absent from `frame`; NaN means unknown and such days are left out
-    of that factor's model (never read as zero). Lag 1 uses a factor's value on the previous
-    calendar day, so it needs that day tracked. Pairs with too few days or too little variation
-    get a "not enough data yet" sentence instead of an estimate.
+    Untracked days are simply absent from `frame`; NaN means unknown. A factor's own unknown
+    days are left out of its model (never read as zero); another factor's unknown values are
+    multiply imputed when it is allowed for. Lag 1 uses a factor's value on the previous calendar
+    day, so it needs that day tracked. Pairs with too few days, too little variation, too few
+    days with twitching or a perfect split get a sentence saying so instead of an estimate.
     """
     with one_blas_thread():
         return _factor_insights(frame, outcome, lags)
@@ -324,105 +309,190 @@ def factor_insights(
 
 def _factor_insights(frame: pd.DataFrame, outcome: Outcome, lags: Sequence[int]) -> InsightsReport:
     prepared = prepare_frame(frame, outcome)
-    n_tracked = int(prepared.y.size)
-    lag0_ok = {c.spec.column: _check(c.values, c.spec.binary).ok for c in prepared.columns}
-    eligible = [c for c in prepared.columns if lag0_ok[c.spec.column]]
-    alpha = _pilot_alpha(prepared, eligible) if eligible else None
-
-    results: list[tuple[FactorSpec, int, _Check, _Estimate | None, str | None]] = []
-    for col in prepared.columns:
-        for lag in lags:
-            target = col.values if lag == 0 else prepared.lag1[col.spec.column]
-            chk = _check(target, col.spec.binary)
-            if not chk.ok:
-                results.append((col.spec, lag, chk, None, None))
-                continue
-            pool = [c for c in eligible if c is not col or lag == 1]
-            adjusters = _choose_adjusters(target, pool)
-            y, x = _design(prepared, target, adjusters, col.spec.scale)
-            fit = fit_counts(y, x, alpha=alpha)
-            rr, lo, hi, p = fit.estimate(1)
-            if not fit.converged or not all(math.isfinite(v) for v in (rr, lo, hi, p)):
-                why = _NO_TWITCHES if float(y.sum()) == 0.0 else fit.problem
-                status: Status = "not_enough_data" if why == _NO_TWITCHES else "unreliable"
-                bad = _Check(False, status, int(y.size), chk.varied, None)
-                results.append((col.spec, lag, bad, None, why))
-                continue
-            adjusted = tuple(
-                a.spec.column if a is not col else f"{a.spec.column} (same day)" for a in adjusters
-            )
-            est = _Estimate(col.spec, lag, int(y.size), rr, lo, hi, p, adjusted)
-            results.append((col.spec, lag, chk, est, None))
-
-    estimated = [found for (_, _, _, found, _) in results if found is not None]
-    m = len(estimated)
-    adjusted_p: dict[int, float] = {}
-    if m:
-        from statsmodels.stats.multitest import multipletests
-
-        _, p_adj, _, _ = multipletests([e.p for e in estimated], method="holm")
-        adjusted_p = {id(e): float(p) for e, p in zip(estimated, p_adj, strict=True)}
-
-    insights: list[FactorInsight] = []
-    for spec, lag, chk, found, problem in results:
-        if found is None:
-            if problem == _NO_TWITCHES:
-                sentence = (
-                    f"No {_OUTCOME_NOUN[outcome]} were logged on the {chk.n} days with "
-                    f"{spec.label}{_lag_words(lag)} recorded, so there is nothing to compare yet."
-                )
-            elif chk.status == "unreliable":
-                sentence = (
-                    f"{spec.label.capitalize()}{_lag_words(lag)} could not be estimated reliably "
-                    f"from {chk.n} days yet ({problem or 'the model did not settle'}); more "
-                    "tracked days would help."
-                )
-            else:
-                sentence = _shortfall_sentence(spec, lag, chk)
-            insights.append(
-                FactorInsight(
-                    factor=spec.column,
-                    lag_days=lag,
-                    rate_ratio=None,
-                    per=spec.per,
-                    ci_low=None,
-                    ci_high=None,
-                    p_adjusted=None,
-                    significant=False,
-                    n_days=chk.n,
-                    sentence=sentence,
-                    status=chk.status,
-                    label=spec.label,
-                    more_days=chk.more_days,
-                )
-            )
-            continue
-        p_adj = adjusted_p[id(found)]
-        significant = p_adj < SIGNIFICANCE
-        insights.append(
-            FactorInsight(
-                factor=spec.column,
-                lag_days=lag,
-                rate_ratio=found.rr,
-                per=spec.per,
-                ci_low=found.lo,
-                ci_high=found.hi,
-                p_adjusted=p_adj,
-                significant=significant,
-                n_days=found.n,
-                sentence=_estimate_sentence(found, significant, outcome, m),
-                status="estimated",
-                label=spec.label,
-                p_value=found.p,
-                adjusted_for=found.adjusted_for,
-            )
+    y, outliers = cap_outliers(prepared.y)
+    noun = OUTCOME_NOUN[outcome]
+    checks = {
+        (c.spec.column, lag): _check(
+            c.values if lag == 0 else prepared.lag1[c.spec.column], c.spec.binary
         )
+        for c in prepared.columns
+        for lag in lags
+    }
+    pairs = [
+        _Pair(c.spec, lag, checks[(c.spec.column, lag)]) for c in prepared.columns for lag in lags
+    ]
+    some = int(np.count_nonzero(prepared.y > 0))
+    sparse = 0 < some < MIN_TWITCH_DAYS
+    eligible = [c for c in prepared.columns if checks[(c.spec.column, lags[0])].ok]
+    alpha = _pilot_alpha(prepared, y) if not sparse else None
+    for col in prepared.columns:
+        mine = [p for p in pairs if p.spec is col.spec]
+        _fill_shortfalls(mine, noun, some, int(prepared.y.size), sparse)
+        ok = [p for p in mine if p.chk.ok and not sparse]
+        if ok:
+            _estimate(prepared, y, col, ok, eligible, alpha, noun, outliers)
+    estimated = [p for p in pairs if p.estimated]
+    m = len(estimated)
+    adjusted = _holm([p.p for p in estimated])
+    p_adj = {id(p): a for p, a in zip(estimated, adjusted, strict=True)}
+    insights = [_to_insight(p, p_adj.get(id(p)), noun, m) for p in pairs]
     days = [_as_day(d) for d in frame.index]
+    notes = [
+        outlier_words(prepared.day(o.position), o.value, o.counted_as, None, noun).strip()
+        for o in outliers
+    ]
     return InsightsReport(
-        tracked_days=n_tracked,
+        tracked_days=int(prepared.y.size),
         factors=insights,
         outcome=outcome,
         comparisons=m,
         first_day=min(days) if days else None,
         last_day=max(days) if days else None,
+        notes=notes,
+    )
+
+
+def _fill_shortfalls(mine: list[_Pair], noun: str, some: int, n: int, sparse: bool) -> None:
+    same_day_n = next((p.chk.n for p in mine if p.lag == 0), 0)
+    for p in mine:
+        p.n = p.chk.n
+        p.status = p.chk.status
+        if not p.chk.ok:
+            p.sentence = _shortfall_sentence(p.spec, p.lag, p.chk, same_day_n)
+        elif sparse:
+            p.status = "not_enough_data"
+            p.sentence = sparse_sentence(p.spec, p.lag, noun, some, n, MIN_TWITCH_DAYS)
+
+
+def _estimate(
+    prepared: _Prepared,
+    y: FloatArray,
+    col: _Column,
+    ok: list[_Pair],
+    eligible: Sequence[_Column],
+    alpha: float | None,
+    noun: str,
+    outliers: Sequence[Outlier],
+) -> None:
+    """Fit the factor's lags together and record each pair's estimate or the reason for none."""
+    lags = [p.lag for p in ok]
+    fit = fit_factor(prepared, y, col, lags, eligible, alpha)
+    for p in ok:
+        p.n = fit.known.get(p.lag, fit.n)
+        if fit.problem == "no twitches":
+            p.status = "not_enough_data"
+            elsewhere = float(prepared.y.sum()) - fit.outcome_total
+            p.sentence = no_twitch_sentence(p.spec, p.lag, noun, fit.n, elsewhere)
+        elif fit.separation is not None:
+            p.status = "unreliable"
+            p.sentence = separation_sentence(p.spec, fit.separation, noun, fit.n)
+        elif p.lag not in fit.estimates:
+            p.status = "unreliable"
+            p.sentence = unreliable_sentence(p.spec, p.lag, fit.n, fit.problem)
+        else:
+            _record(p, fit.estimates[p.lag].pooled)
+            other = [q.lag for q in ok if q.lag != p.lag]
+            own = f"{col.spec.label}{' the day before' if p.lag == 0 else ' the same day'}"
+            p.allowed = fit.allowed_for
+            p.extra = allowed_words(fit.allowed_for, own if other else None, fit.not_allowed_for)
+    if outliers and any(p.estimated for p in ok):
+        _outlier_influence(prepared, col, ok, eligible, alpha, outliers, noun)
+
+
+def _record(p: _Pair, pooled: Pooled) -> None:
+    from scipy.stats import t as student_t
+
+    se = math.sqrt(pooled.var) / p.spec.scale if pooled.var > 0 else math.nan
+    beta = pooled.beta / p.spec.scale
+    if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
+        p.status = "unreliable"
+        p.sentence = unreliable_sentence(p.spec, p.lag, p.n, None)
+        return
+    p.log_rr, p.se, p.df = beta * p.spec.scale, se * p.spec.scale, pooled.df
+    p.p = float(2.0 * student_t.sf(abs(beta / se), pooled.df))
+
+
+def _interval(p: _Pair) -> tuple[float, float, float]:
+    from scipy.stats import t as student_t
+
+    crit = float(student_t.ppf(0.975, p.df))
+    return (
+        math.exp(p.log_rr),
+        math.exp(max(min(p.log_rr - crit * p.se, 700.0), -700.0)),
+        math.exp(min(p.log_rr + crit * p.se, 700.0)),
+    )
+
+
+def _outlier_influence(
+    prepared: _Prepared,
+    col: _Column,
+    ok: list[_Pair],
+    eligible: Sequence[_Column],
+    alpha: float | None,
+    outliers: Sequence[Outlier],
+    noun: str,
+) -> None:
+    """Name the capped day and show what counting it in full would have given."""
+    lags = [p.lag for p in ok]
+    full = fit_factor(prepared, prepared.y, col, lags, eligible, alpha)
+    first = outliers[0]
+    for p in ok:
+        if not p.estimated:
+            continue
+        words = None
+        if p.lag in full.estimates and math.isfinite(full.estimates[p.lag].pooled.beta):
+            words = f"{more_fewer(math.exp(full.estimates[p.lag].pooled.beta))} {p.spec.per}"
+            words = f"about {words.split(' ' + p.spec.per)[0]}"
+        p.extra += outlier_words(
+            prepared.day(first.position), first.value, first.counted_as, words, noun
+        )
+
+
+def _holm(p_values: list[float]) -> list[float]:
+    """Holm's step-down adjustment (the same numbers as statsmodels' multipletests 'holm')."""
+    m = len(p_values)
+    order = np.argsort(p_values, kind="stable")
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[i]))
+        adjusted[i] = running
+    return [float(a) for a in adjusted]
+
+
+def _to_insight(p: _Pair, p_adj: float | None, noun: str, m: int) -> FactorInsight:
+    if p_adj is None or not p.estimated:
+        return FactorInsight(
+            factor=p.spec.column,
+            lag_days=p.lag,
+            rate_ratio=None,
+            per=p.spec.per,
+            ci_low=None,
+            ci_high=None,
+            p_adjusted=None,
+            significant=False,
+            n_days=p.n,
+            sentence=p.sentence,
+            status=p.status if p.status != "estimated" else "unreliable",
+            label=p.spec.label,
+            more_days=p.chk.more_days if not p.chk.ok else None,
+        )
+    rr, lo, hi = _interval(p)
+    significant = p_adj < SIGNIFICANCE
+    sentence = estimate_sentence(p.spec, p.lag, rr, lo, hi, p.n, noun, significant, m)
+    return FactorInsight(
+        factor=p.spec.column,
+        lag_days=p.lag,
+        rate_ratio=rr,
+        per=p.spec.per,
+        ci_low=lo,
+        ci_high=hi,
+        p_adjusted=p_adj,
+        significant=significant,
+        n_days=p.n,
+        sentence=sentence + p.extra,
+        status="estimated",
+        label=p.spec.label,
+        p_value=p.p,
+        adjusted_for=p.allowed,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from ._insights import factor_insights
 from ._simulate import simulate_diary
@@ -93,3 +94,95 @@ def null_runs(
             tally.per_factor[name] += 1
         tally.any_significant += bool(flagged)
     return tally
+
+
+# -- the realistic study (scripts/simulation_study.py) ----------------------------------------
+
+
+@dataclass
+class Count:
+    """Successes out of runs; add two to merge work from several processes."""
+
+    hits: int = 0
+    runs: int = 0
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.hits + other.hits, self.runs + other.runs)
+
+    def interval(self) -> tuple[float, float]:
+        """The Wilson 95% interval for the share."""
+        if not self.runs:
+            return math.nan, math.nan
+        z, n, p = 1.959964, self.runs, self.hits / self.runs
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return max(centre - half, 0.0), min(centre + half, 1.0)
+
+    def line(self) -> str:
+        lo, hi = self.interval()
+        share = self.hits / self.runs if self.runs else math.nan
+        return f"{share:6.1%}  ({lo:5.1%} to {hi:5.1%})  n={self.runs}"
+
+
+def realistic_alarm_runs(seeds: Iterable[int], *, days: int, scenario: str) -> dict[str, Count]:
+    """Per diary: any false flag (a factor with nothing planted comes out significant) and, where
+    something is planted, whether it is found at its planted lag."""
+    from ._simulate import SCENARIOS, simulate_realistic_diary
+
+    params = dict(SCENARIOS[scenario])
+    planted_same = set(params.get("effects", {}) or {})  # type: ignore[call-overload]
+    planted_after = set(params.get("lag1_effects", {}) or {})  # type: ignore[call-overload]
+    planted = planted_same | planted_after
+    out = {"false_alarm": Count(), "found": Count(), "wrong_lag": Count()}
+    for seed in seeds:
+        frame = simulate_realistic_diary(days, seed, **params)  # type: ignore[arg-type]
+        report = factor_insights(frame)
+        flagged = {(f.factor, f.lag_days) for f in report.significant}
+        out["false_alarm"] += Count(int(any(f not in planted for f, _ in flagged)), 1)
+        if planted:
+            hit = any((f, 0) in flagged for f in planted_same) or any(
+                (f, 1) in flagged for f in planted_after
+            )
+            out["found"] += Count(int(hit), 1)
+            wrong = any((f, 1) in flagged for f in planted_same) or any(
+                (f, 0) in flagged for f in planted_after
+            )
+            out["wrong_lag"] += Count(int(wrong), 1)
+    return out
+
+
+def experiment_runs(seeds: Iterable[int], *, pairs: int, phase_days: int) -> dict[str, Count]:
+    """Randomised AB pairs on realistic diaries: how often the exact test claims a difference
+    with none planted (type I error), finds a 30% drop (power), or claims the wrong direction."""
+    import numpy as np
+
+    from ._experiment import plan_experiment
+    from ._experiment_report import collect_phases, exact_test
+    from ._simulate import simulate_realistic_diary
+
+    out = {"type1": Count(), "power": Count(), "wrong_way": Count()}
+    for seed in seeds:
+        plan = plan_experiment(
+            "caffeine",
+            design="AB" * pairs,
+            phase_days=phase_days,
+            start=date(2025, 1, 6),
+            seed=seed + 1,
+        )
+        frame = simulate_realistic_diary(2 * pairs * phase_days, seed, start=plan.start)
+        null = exact_test(plan, collect_phases(plan, frame, plan.end))
+        out["type1"] += Count(int(null.p_value < 0.05), 1)
+        rng = np.random.default_rng(seed)
+        b_days = [d for p in plan.phases if p.condition == "B" for d in _days(p.start, p.end)]
+        inside = frame.index.isin(b_days)
+        frame.loc[inside, "episodes"] = rng.binomial(
+            frame.loc[inside, "episodes"].to_numpy(dtype=np.int64), 0.7
+        )
+        drop = exact_test(plan, collect_phases(plan, frame, plan.end))
+        out["power"] += Count(int(drop.p_value < 0.05 and drop.statistic < 0), 1)
+        out["wrong_way"] += Count(int(drop.p_value < 0.05 and drop.statistic > 0), 1)
+    return out
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]

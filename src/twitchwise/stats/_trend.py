@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._fit import fit_counts, one_blas_thread
+from ._fit import CountFit, FloatArray, fit_counts, one_blas_thread
+from ._robust import ar_variance_inflation, cap_outliers, lag1_autocorrelation
 from ._text import pct_change, pct_interval
 
 MIN_TREND_DAYS = 10
@@ -58,11 +59,26 @@ def clean_counts(counts: pd.Series) -> pd.Series:
     return summed
 
 
+def _spell_inflation(fit: CountFit, y: FloatArray, x: FloatArray, days: list[date]) -> float:
+    """Twitching runs in spells, and time is the most persistent 'factor' there is: without
+    this, a few bad weeks in a row look like a worsening trend."""
+    if not fit.converged:
+        return 1.0
+    mu = np.exp(x @ fit.params)
+    pearson = (y - mu) / np.sqrt(mu + fit.alpha * mu * mu)
+    ordinals = np.array([d.toordinal() for d in days])
+    consecutive = np.concatenate([[False], np.diff(ordinals) == 1])
+    r_e = lag1_autocorrelation(pearson, consecutive)
+    r_x = lag1_autocorrelation(x[:, 1], consecutive)
+    return ar_variance_inflation(r_e, r_x)
+
+
 def count_trend(counts: pd.Series) -> TrendResult:
     """Fit twitches ~ time (weeks) on tracked days and call it worsening only if significant.
 
     `counts` holds twitches per tracked day (index: dates; untracked days absent, never zero).
-    Direction is 'worsening' or 'improving' only when the 95% test rejects a flat trend; with
+    Direction is 'worsening' or 'improving' only when the 95% test rejects a flat trend (with
+    errors that allow for spells of bad days, and one outlier day capped and named); with
     fewer than MIN_TREND_DAYS days, or days spanning under two weeks, it is 'insufficient_data'.
     """
     s = clean_counts(counts)
@@ -103,11 +119,12 @@ def count_trend(counts: pd.Series) -> TrendResult:
             sentence=f"The same {y[0]:g} twitches a day on all {n} tracked days: no change.",
             **base,
         )
+    y, outliers = cap_outliers(y)
     weeks = np.array([(d - first).days / 7.0 for d in days], dtype=np.float64)
     x = np.column_stack([np.ones(n), weeks - weeks.mean()])
     with one_blas_thread():
         fit = fit_counts(y, x)
-    rr, lo, hi, p = fit.estimate(1)
+    rr, lo, hi, p = fit.estimate(1, inflation=_spell_inflation(fit, y, x, days))
     if not fit.converged or not math.isfinite(rr):
         return TrendResult(
             direction="insufficient_data",
@@ -117,6 +134,11 @@ def count_trend(counts: pd.Series) -> TrendResult:
             ),
             **base,
         )
+    capped = "".join(
+        f" One day, {days[o.position].isoformat()} with {o.value:g} twitches, was counted as "
+        f"{o.counted_as:g} so that it cannot decide the trend on its own."
+        for o in outliers[:1]
+    )
     direction: Direction
     if p < ALPHA_LEVEL and rr > 1:
         direction = "worsening"
@@ -128,7 +150,7 @@ def count_trend(counts: pd.Series) -> TrendResult:
     interval = pct_interval(lo, hi)
     if direction == "stable":
         sentence = (
-            f"No clear trend over {period}: about {mean:.1f} twitches a day "
+            f"No clear trend over {period}: about {float(y.mean()):.1f} twitches a day "
             f"(change per week {pct_change(rr)}, 95% interval {interval})."
         )
     else:
@@ -143,6 +165,6 @@ def count_trend(counts: pd.Series) -> TrendResult:
         ci_low=lo,
         ci_high=hi,
         p_value=p,
-        sentence=sentence,
+        sentence=sentence + capped,
         **base,
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from twitchwise.diary import Diary
-from twitchwise.stats import InsightsReport, TrendResult, count_trend, factor_insights
+from twitchwise.stats import InsightsReport, TrendResult, cached_insights
 
 from .._deps import get_diary
 
@@ -21,8 +21,7 @@ class Insights(BaseModel):
 @router.get("/insights", response_model=Insights, summary="What goes with the twitching")
 def insights(diary: Diary = Depends(get_diary)) -> Insights:
     """Rate ratios for each daily factor (same day and the day after, Holm-adjusted), and the
-    trend. Untracked days are left out, never counted as zero."""
-    frame = diary.daily_frame()
-    report = factor_insights(frame)
-    trend = count_trend(frame["twitches"]) if report.tracked_days else None
+    trend. Untracked days are left out, never counted as zero. Computed once per change of the
+    diary."""
+    report, trend, _ = cached_insights((diary.url, diary.last_change()), diary.daily_frame)
     return Insights(trend=trend, insights=report)

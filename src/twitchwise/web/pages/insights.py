@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from twitchwise.diary import Diary
-from twitchwise.stats import MIN_FACTOR_DAYS, count_trend, factor_insights
+from twitchwise.stats import MIN_FACTOR_DAYS, cached_insights
 
 from .._charts import forest_plot, trend_chart
 from .._deps import get_diary
@@ -20,9 +20,7 @@ router = APIRouter()
 
 @router.get("/insights", response_class=HTMLResponse)
 def insights_page(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
-    frame = diary.daily_frame()
-    report = factor_insights(frame)
-    trend = count_trend(frame["twitches"]) if report.tracked_days else None
+    report, trend, daily = cached_insights((diary.url, diary.last_change()), diary.daily_frame)
     estimated = [f for f in report.factors if f.rate_ratio is not None]
     forest = forest_plot(
         [
@@ -37,11 +35,7 @@ def insights_page(request: Request, diary: Diary = Depends(get_diary)) -> HTMLRe
             if f.rate_ratio is not None and f.ci_low is not None and f.ci_high is not None
         ]
     )
-    counts: dict[date, int] = (
-        {d: int(n) for d, n in frame["twitches"].items() if isinstance(d, date)}
-        if report.tracked_days
-        else {}
-    )
+    counts: dict[date, int] = daily if report.tracked_days else {}
     return render(
         request, "insights.html", "insights", report=report, trend=trend,
         forest=forest, chart=trend_chart(counts) if counts else None,
