@@ -11,6 +11,7 @@ from . import assess as _assess  # noqa: F401
 from . import diary as _diary  # noqa: F401
 from . import diary_io as _diary_io  # noqa: F401
 from . import insights as _insights  # noqa: F401
+from . import report as _report  # noqa: F401
 from . import serve as _serve  # noqa: F401
 from ._app import app
 
