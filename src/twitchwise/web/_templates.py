@@ -37,6 +37,7 @@ NAV = [
     ("insights", "/insights", "Insights"),
     ("experiment", "/experiment", "Experiment"),
     ("import", "/import", "Import"),
+    ("report", "/report", "Report"),
 ]
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from .._deps import verify_csrf
-from . import assess, checkin, diary, docs, experiment, home, insights, log, upload
+from . import assess, checkin, diary, docs, experiment, home, insights, log, report, upload
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-for module in (home, log, checkin, diary, assess, insights, experiment, upload, docs):
+for module in (home, log, checkin, diary, assess, insights, experiment, upload, docs, report):
     router.include_router(module.router)
 
 __all__ = ["router"]
