@@ -12,6 +12,7 @@ from twitchwise.diary import Diary
 
 from .._deps import get_diary
 from .._problems import ApiError, FieldError, problem_responses
+from ._strict import IsoDate
 
 router = APIRouter(tags=["report"])
 
@@ -35,9 +36,9 @@ def pdf_download(data: bytes, start: date, end: date) -> Response:
 
 
 FromDay = Annotated[
-    date | None, Query(alias="from", description="first day; default: 90 days before `to`")
+    IsoDate | None, Query(alias="from", description="first day; default: 90 days before `to`")
 ]
-ToDay = Annotated[date | None, Query(alias="to", description="last day; default: today")]
+ToDay = Annotated[IsoDate | None, Query(alias="to", description="last day; default: today")]
 Text = Annotated[str | None, Query(max_length=500, description="typed by the person; not stored")]
 
 
