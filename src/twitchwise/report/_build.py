@@ -190,7 +190,11 @@ def _burden(
     for t in twitches:
         by_day[t.day] += t.count
         sites[t.site] += t.count
-    first_ever = diary.list_twitches(None, end)[:1] if twitches else []
+    days_ever: list[date] = (
+        [d for d in diary.twitch_counts_by_day(None, end).index[:1] if isinstance(d, date)]
+        if twitches
+        else []
+    )
     intensities = [t.intensity for t in twitches if t.intensity is not None]
     labels = load_knowledge().symptoms
     seen: dict[str, list[date]] = {}
@@ -198,7 +202,7 @@ def _burden(
         for s in c.symptoms:
             seen.setdefault(s, []).append(c.day)
     return Burden(
-        onset=first_ever[0].day if first_ever else None,
+        onset=days_ever[0] if days_ever else None,
         first_in_period=twitches[0].day if twitches else None,
         total=sum(by_day.values()),
         episodes=len(twitches),

@@ -28,19 +28,31 @@ class WeekChart:
     bars: list[WeekBar]
     peak: int
     ticks: list[tuple[float, str]]
+    weeks_per_bar: int = 1
     width: int = WEEK_W
     height: int = WEEK_H
     left: int = WEEK_LEFT
     base: int = WEEK_BASE
 
 
+MAX_BARS = 60
+
+
 def week_chart(weeks: list[tuple[date, int, int]]) -> WeekChart:
-    """One bar per week (Monday to Sunday); a week with no entries has no bar at all."""
-    peak = max((n for _, n, _ in weeks), default=0)
-    slot = (WEEK_W - WEEK_LEFT) / max(len(weeks), 1)
+    """One bar per week (Monday to Sunday), or, for a long period, per block of weeks showing
+    the average a week, so a ten-year report still has a readable chart of at most 60 bars.
+    A block with no entries has no bar at all."""
+    size = max(1, -(-len(weeks) // MAX_BARS))
+    blocks = [weeks[i : i + size] for i in range(0, len(weeks), size)]
+    values = [
+        (block[0][0], round(sum(n for _, n, _ in block) / len(block)), sum(d for *_, d in block))
+        for block in blocks
+    ]
+    peak = max((n for _, n, _ in values), default=0)
+    slot = (WEEK_W - WEEK_LEFT) / max(len(values), 1)
     bars, ticks = [], []
-    every = max(1, len(weeks) // 6)
-    for i, (monday, count, days) in enumerate(weeks):
+    every = max(1, len(values) // 6)
+    for i, (monday, count, days) in enumerate(values):
         x = WEEK_LEFT + i * slot
         height = (WEEK_BASE - 8) * count / peak if peak else 0.0
         bars.append(
@@ -48,15 +60,17 @@ def week_chart(weeks: list[tuple[date, int, int]]) -> WeekChart:
                     round(slot * 0.76, 2), round(height, 2), monday, count, days)
         )  # fmt: skip
         if i % every == 0:
-            ticks.append((round(x, 2), f"{monday.day} {monday:%b}"))
-    return WeekChart(bars, peak, ticks)
+            ticks.append(
+                (round(x, 2), f"{monday.day} {monday:%b}" if size == 1 else f"{monday:%b %Y}")
+            )
+    return WeekChart(bars, peak, ticks, weeks_per_bar=size)
 
 
 # Where each site sits on a front-facing outline 120 x 210 (the person's left on the viewer's
 # right); the back is shown beside the figure.
 SITE_XY: dict[str, tuple[float, float]] = {
     "eyelid": (60, 16), "face": (60, 24), "tongue": (60, 31), "neck": (60, 43),
-    "chest": (60, 62), "abdomen": (60, 88), "back": (104, 75),
+    "chest": (60, 62), "abdomen": (60, 88), "back": (118, 84),
     "right_upper_arm": (32, 66), "left_upper_arm": (88, 66),
     "right_forearm": (26, 92), "left_forearm": (94, 92),
     "right_hand": (22, 114), "left_hand": (98, 114),
