@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from twitchwise.diary import Diary
+from twitchwise.engine import Case, assess
 from twitchwise.knowledge import load_knowledge
 from twitchwise.report import Report, ReportError, build_report, render_html, render_pdf
 
@@ -157,3 +158,35 @@ def test_bad_paper_and_long_text_name_the_field() -> None:
     with pytest.raises(ReportError) as paper:
         render_html(report, paper="a3")
     assert paper.value.field == "paper"
+
+
+def test_an_interview_stopped_at_an_emergency_sign_did_not_ask_the_rest() -> None:
+    """After an emergency stop only the emergency questions were asked: the other flags must
+    read "never asked", not "not reported"."""
+    case = Case(
+        sites=("left_calf",), duration_days=1.0, symptoms=frozenset({"breathing_difficulty"})
+    )
+    told = case.model_dump(mode="json")
+    for name in ("sites", "duration_days", "course"):
+        told.pop(name)  # as Interview.told() leaves out what an emergency stop skipped
+    with Diary.memory() as diary:
+        diary.record_assessment(told, assess(case).model_dump(mode="json"), "web")
+        report = build_report(diary)
+    by_id = {f.id: f for f in report.flags}
+    assert by_id["breathing_difficulty"].status == "reported"
+    assert by_id["breathing_difficulty"].where == "assessment"
+    assert by_id["sudden_speech_loss"].status == "not_reported"
+    assert by_id["weakness"].status == "never_asked"
+    assert report.triage is not None and report.triage.level == "emergency"
+
+
+def test_a_complete_assessment_asks_every_symptom() -> None:
+    case = Case(sites=("left_calf",), duration_days=3.0)
+    with Diary.memory() as diary:
+        diary.record_assessment(
+            case.model_dump(mode="json"), assess(case).model_dump(mode="json"), "api"
+        )
+        report = build_report(diary)
+    statuses = {f.id: f.status for f in report.flags}
+    assert statuses["weakness"] == "not_reported" and statuses["worsening"] == "not_reported"
+    assert "reported" not in statuses.values()

@@ -95,6 +95,20 @@ def _first_seen(flag: RedFlag, checkins: Iterable[CheckIn], twitches: Iterable[T
     return min(days, default=date.max)
 
 
+def _asked_in(record: AssessmentRecord, flags: Sequence[RedFlag]) -> set[str]:
+    """The red flags an assessment asked about. An interview that stopped at an emergency sign
+    (emergency triage, or no sites recorded) may have skipped the later questions, so only the
+    emergency questions count as asked there: "not reported" must never stand for "not asked"."""
+    phases = {q.id: q.phase for q in load_knowledge().questions}
+    early = record.triage == "emergency" or "sites" not in record.case
+    return {
+        f.id
+        for f in flags
+        if f.when.case_fields() <= set(record.case)
+        and (not early or phases.get(f.question) == "emergency")
+    }
+
+
 def screen(
     case: Case,
     known: set[str],
@@ -105,17 +119,18 @@ def screen(
 ) -> list[FlagLine]:
     """One line per red flag of the knowledge base, most important first."""
     from_diary = {r.id: r for r in raised_flags(CaseContext.of(case))}
-    asked = set(known)
+    flags = ordered_flags()
+    asked: set[str] = {f.id for f in flags if f.when.case_fields() <= known}
     from_assessments: dict[str, tuple[date, str]] = {}
     for record in sorted(assessments, key=lambda a: a.created_at):
-        asked |= set(record.case)
+        asked |= _asked_in(record, flags)
         for detail in record.result.get("red_flag_details", []):
             fid = detail.get("id")
             if isinstance(fid, str) and fid not in from_assessments:
                 day = record.created_at.astimezone().date()
                 from_assessments[fid] = (day, str(detail.get("answer", "")))
     lines = []
-    for flag in ordered_flags():
+    for flag in flags:
         raised = from_diary.get(flag.id)
         if raised is not None and set(raised.fields) <= known:
             first = _first_seen(flag, checkins, twitches)
@@ -130,7 +145,7 @@ def screen(
             lines.append(
                 FlagLine(flag.id, flag.title, flag.level, "reported", day, answer, "assessment")
             )
-        elif flag.when.case_fields() <= asked:
+        elif flag.id in asked:
             lines.append(FlagLine(flag.id, flag.title, flag.level, "not_reported"))
         else:
             lines.append(FlagLine(flag.id, flag.title, flag.level, "never_asked"))
