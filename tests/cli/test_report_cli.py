@@ -66,6 +66,7 @@ def test_report_as_html_with_appendix(url: str, tmp_path: Path) -> None:
         (("--from", "2026-02-30"), "--from"),
         (("--to", "yesterday"), "--to"),
         (("--from", TODAY.isoformat(), "--to", (TODAY - timedelta(days=3)).isoformat()), "--from"),
+        (("--to", (TODAY + timedelta(days=2)).isoformat()), "--to"),
         (("--paper", "a3"), "--paper"),
         (("--out", "report.docx"), "--out"),
         (("--reason", "x" * 501), "--reason"),

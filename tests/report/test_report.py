@@ -141,9 +141,13 @@ def test_a_tiny_diary_gives_an_honest_short_report() -> None:
 
 @pytest.mark.parametrize(
     ("start", "end", "field"),
-    [(TODAY, TODAY - timedelta(days=1), "from"), (date(1990, 1, 1), TODAY, "from")],
+    [
+        (TODAY, TODAY - timedelta(days=1), "from"),
+        (date(1990, 1, 1), TODAY, "from"),
+        (None, TODAY + timedelta(days=1), "to"),
+    ],
 )
-def test_bad_periods_name_the_option(start: date, end: date, field: str) -> None:
+def test_bad_periods_name_the_option(start: date | None, end: date, field: str) -> None:
     with Diary.memory() as diary, pytest.raises(ReportError) as caught:
         build_report(diary, start, end)
     assert caught.value.field == field

@@ -74,6 +74,7 @@ def test_the_api_returns_a_pdf(client: TestClient, filled: Diary) -> None:
         ({"from": "2026-13-01"}, "from"),
         ({"to": "tomorrow"}, "to"),
         ({"from": TODAY.isoformat(), "to": (TODAY - timedelta(days=1)).isoformat()}, "from"),
+        ({"to": (TODAY + timedelta(days=1)).isoformat()}, "to"),
         ({"paper": "a3"}, "paper"),
         ({"reason": "x" * 501}, "reason"),
     ],

@@ -58,6 +58,8 @@ def source_name(source: str) -> str:
 def period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
     """The report's period: by default the 90 days up to today; errors name `from` or `to`."""
     end = end or today
+    if end > today:
+        raise ReportError("to", f"{end} is after today ({today}); a diary cannot cover it yet")
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
         raise ReportError("from", f"{start} is after the end of the period ({end})")
