@@ -12,8 +12,8 @@ if [ "$what" = test ]; then
     command -v chromedriver >/dev/null || need+=(chromium-driver)
     # The doctor report's PDF: WeasyPrint draws text with Pango and embeds DejaVu fonts;
     # its tests look at the pages with pdftoppm (poppler-utils).
-    ldconfig -p | grep -q 'libpango-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-    fc-list 2>/dev/null | grep -q DejaVuSans || need+=(fonts-dejavu-core fontconfig)
+    compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
     command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
