@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -194,3 +196,29 @@ def test_a_complete_assessment_asks_every_symptom() -> None:
     statuses = {f.id: f.status for f in report.flags}
     assert statuses["weakness"] == "not_reported" and statuses["worsening"] == "not_reported"
     assert "reported" not in statuses.values()
+
+
+def test_the_first_page_renders_as_a_person_sees_it(
+    full: tuple[Report, bytes], tmp_path: Path
+) -> None:
+    """pdftoppm draws page 1 as a picture: the bars of the weekly chart and the pink of a
+    reported red flag are really on the page, not only in its text."""
+    from PIL import Image
+
+    _, pdf = full
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", "-singlefile",
+         str(tmp_path / "r.pdf"), str(tmp_path / "page")],
+        check=True,
+    )  # fmt: skip
+    with Image.open(tmp_path / "page.png") as image:
+        width, height = image.size
+        colours = {c for _, c in image.convert("RGB").getcolors(width * height) or []}
+    assert 0.70 < width / height < 0.71  # A4 portrait
+    assert any(_near(c, (0x4A, 0x6F, 0xA5)) for c in colours), "no chart bars drawn"
+    assert any(_near(c, (0xFD, 0xEC, 0xEA)) for c in colours), "no reported flag highlighted"
+
+
+def _near(colour: tuple[int, int, int], target: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 6 for a, b in zip(colour, target, strict=True))
