@@ -62,7 +62,6 @@ def test_every_section_is_in_the_pdf(full: tuple[Report, bytes]) -> None:
         "Exposures",
         "Caffeine",
         "mg a day",
-        "Apple Health (",
         "salbutamol inhaler",
         "Associations in the diary",
         "A link in the diary, not proof of cause",
@@ -72,7 +71,14 @@ def test_every_section_is_in_the_pdf(full: tuple[Report, bytes]) -> None:
     ):
         assert expected in text, expected
     assert "Appendix" not in text
+    assert re.search(r"Sleep [\d.]+ hours a night \d+ Apple Health \d+", text)
     assert report.associations and len(report.associations) <= 3
+
+
+def test_it_is_one_letter_page_too(full: tuple[Report, bytes]) -> None:
+    report, _ = full
+    pages, text = pdf_text(render_pdf(report, paper="letter"))
+    assert pages == 1 and "Provenance" in text
 
 
 def test_each_red_flag_is_reported_or_not_reported(full: tuple[Report, bytes]) -> None:
