@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import assess, checkins, experiments, export, health, insights, report, twitches
+from . import assess, checkins, experiments, export, health, insights, twitches
+from . import report as report_module  # the doctor report (issue 12)
 
 router = APIRouter(prefix="/api/v1")
-for module in (health, assess, twitches, checkins, export, insights, experiments, report):
+for module in (health, assess, twitches, checkins, export, insights, experiments):
     router.include_router(module.router)
+router.include_router(report_module.router)
 
 __all__ = ["router"]
