@@ -4,7 +4,6 @@ the engine judges red flags, the statistics give the trend, the associations and
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -22,12 +21,11 @@ from twitchwise.engine._medications import match_medication
 from twitchwise.knowledge import load_knowledge
 
 from . import _flags
+from ._analyses import associations, experiments
 from ._days import appendix_rows, exposures
 from ._model import (
-    Association,
     Burden,
     Completeness,
-    ExperimentLine,
     Medicine,
     Report,
     ReportError,
@@ -40,7 +38,6 @@ if TYPE_CHECKING:
 DEFAULT_DAYS = 90
 MAX_DAYS = 20 * 366
 MAX_TEXT = 500
-MAX_ASSOCIATIONS = 3
 TRIAGE_LABELS = {
     "self_care": "Self-care",
     "doctor": "See a doctor",
@@ -102,7 +99,7 @@ def build_report(
     duration = case_facts_from_diary(diary, end).known.get("duration_days") if twitches else None
     case, known = _flags.diary_case(checkins, twitches, duration, course)
     completeness = _completeness(start, end, checkins, twitches, values)
-    insights = _associations(frame)
+    insights = associations(frame)
     return Report(
         start=start,
         end=end,
@@ -115,7 +112,7 @@ def build_report(
         medicines=_medicines(checkins),
         associations=insights[0],
         associations_tested=insights[1],
-        experiments=_experiments(diary, start, end),
+        experiments=experiments(diary, start, end),
         provenance=_provenance(completeness, frame, len(in_period), insights[1]),
         reason=reason,
         question=question,
@@ -235,78 +232,6 @@ def _medicines(checkins: Sequence[CheckIn]) -> list[Medicine]:
         match = match_medication(name)
         out.append(Medicine(name, match.med_class.label if match else None, days[key]))
     return sorted(out, key=lambda m: -m.days)
-
-
-def _associations(frame: pd.DataFrame) -> tuple[list[Association], int]:
-    """At most three factors that held up after Holm's correction, strongest evidence first.
-
-    statsmodels' Holm correction runs a full `gc.collect()`, which in a process holding
-    WeasyPrint, pandas and the diary walks some 200,000 objects (about half a second); freezing
-    the objects that exist already for the duration of the call leaves the result unchanged and
-    skips that walk.
-    """
-    from twitchwise.stats import factor_insights
-
-    if frame.empty:
-        return [], 0
-    gc.freeze()  # see _associations' docstring
-    try:
-        report = factor_insights(frame)
-    finally:
-        gc.unfreeze()
-    estimated = [f for f in report.factors if f.rate_ratio is not None]
-    notable = sorted(report.significant, key=lambda f: f.p_adjusted or 1.0)[:MAX_ASSOCIATIONS]
-    return [
-        Association(
-            label=f.label or f.factor,
-            lag_days=f.lag_days,
-            rate_ratio=f.rate_ratio,
-            ci_low=f.ci_low,
-            ci_high=f.ci_high,
-            per=f.per,
-            n_days=f.n_days,
-            sentence=f.sentence,
-        )
-        for f in notable
-        if f.rate_ratio is not None and f.ci_low is not None and f.ci_high is not None
-    ], len(estimated)
-
-
-def _experiments(diary: Diary, start: date, end: date) -> list[ExperimentLine]:
-    from pydantic import ValidationError
-
-    from twitchwise.stats import ExperimentPlan, experiment_report, experiment_status
-
-    lines = []
-    for experiment in diary.list_experiments():
-        try:
-            plan = ExperimentPlan.model_validate(experiment.plan)
-        except ValidationError:
-            continue
-        if plan.end < start or plan.start > end:
-            continue
-        report = experiment_report(plan, diary.daily_frame(plan.start, plan.end), today=end)
-        status = experiment_status(plan, end)
-        lines.append(
-            ExperimentLine(
-                title=plan.title,
-                design=plan.design,
-                order=plan.order,
-                start=plan.start,
-                end=plan.end,
-                phase_days=plan.phase_days,
-                status=status.state.replace("_", " "),
-                adherence=report.adherence,
-                days_a=report.days_a,
-                days_b=report.days_b,
-                rate_ratio=report.rate_ratio,
-                ci_low=report.ci_low,
-                ci_high=report.ci_high,
-                settled=report.settled,
-                sentence=report.sentence,
-            )
-        )
-    return lines
 
 
 def _provenance(
