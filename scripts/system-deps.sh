@@ -10,6 +10,11 @@ if [ "$what" = test ]; then
     compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
     command -v chromium >/dev/null || need+=(chromium)
     command -v chromedriver >/dev/null || need+=(chromium-driver)
+    # The doctor report's PDF: WeasyPrint draws text with Pango and embeds DejaVu fonts;
+    # its tests look at the pages with pdftoppm (poppler-utils).
+    compgen -G "/usr/lib/*/libpangoft2-1.0.so.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+    command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

@@ -38,6 +38,7 @@ NAV = [
     ("experiment", "/experiment", "Experiment"),
     ("import", "/import", "Import"),
     ("data", "/data", "Your data"),
+    ("report", "/report", "Report"),
 ]
 
 

@@ -6,10 +6,12 @@ from fastapi import APIRouter
 
 from . import assess, checkins, experiments, export, health, insights, twitches
 from . import data as _data
+from . import report as report_module  # the doctor report (issue 12)
 
 router = APIRouter(prefix="/api/v1")
 for module in (health, assess, twitches, checkins, export, insights, experiments):
     router.include_router(module.router)
 router.include_router(_data.router)
+router.include_router(report_module.router)
 
 __all__ = ["router"]

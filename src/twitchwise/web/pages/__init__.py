@@ -7,10 +7,12 @@ from fastapi import APIRouter, Depends
 from .._deps import verify_csrf
 from . import assess, checkin, diary, docs, experiment, home, insights, log, upload
 from . import data as _data
+from . import report as report_module  # the doctor report (issue 12)
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 for module in (home, log, checkin, diary, assess, insights, experiment, upload, docs):
     router.include_router(module.router)
 router.include_router(_data.router)
+router.include_router(report_module.router)
 
 __all__ = ["router"]
