@@ -36,7 +36,9 @@ _DOSE = re.compile(r"^\d+(?:\.\d+)?$")
 _STOPPED = re.compile(
     r"\b(?:used to|stopped|no longer|not taking|not on|came off|come off|coming off|quit|"
     r"formerly|previously|in the past|gave up|discontinued|not any ?more|was on|no more|"
-    r"none now|nothing now|anymore|don'?t take|do not take)\b",
+    r"none now|nothing now|anymore|don'?t take|do not take)\b"
+    # "off sertraline since January" (but "weaning off citalopram" is still a current medicine)
+    r"|^\s*off\b",
     re.I,
 )
 
@@ -65,6 +67,7 @@ _EXTRA = _words(
     "potassium carbonate citrate sulfate sulphate mesylate maleate succinate tartrate fumarate "
     "generic brand spacer easyhaler accuhaler evohaler turbohaler turbuhaler diskus ellipta "
     "modulite continus glycinate oxide ankles ankle legs swelling "
+    "nebules nebs respiclick forspiro digihaler redihaler weaning tapering reducing "
     "respimat handihaler autohaler spiromax breezhaler genuair nexthaler clickhaler novolizer "
     " asthma copd depression anxiety sleep pain heart bp blood "
     "pressure adhd mood migraine migraines cholesterol thyroid diabetes kidney kidneys reflux "
