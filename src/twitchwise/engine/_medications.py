@@ -77,6 +77,7 @@ _EXTRA = _words(
     "modulite continus glycinate oxide ankles ankle legs swelling "
     "nebules nebs respiclick forspiro digihaler redihaler weaning tapering reducing "
     "stopped never still havent hasnt didnt "
+    "arginine erbumine cilexetil medoxomil besilate besylate mesilate dihydrate "
     "respimat handihaler autohaler spiromax breezhaler genuair nexthaler clickhaler novolizer "
     " asthma copd depression anxiety sleep pain heart bp blood "
     "pressure adhd mood migraine migraines cholesterol thyroid diabetes kidney kidneys reflux "
