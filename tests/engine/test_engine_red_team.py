@@ -22,8 +22,11 @@ from twitchwise.knowledge import load_knowledge
 DATA = Path(__file__).parents[1] / "data"
 VIGNETTES: list[dict[str, Any]] = json.loads((DATA / "vignettes_red_team.json").read_text())
 STRINGS: list[dict[str, Any]] = json.loads((DATA / "medication_strings_red_team.json").read_text())
-# The only medicine a red-team vignette types that nobody could recognise.
-UNRECOGNISED = {"rt-tox-unknown-palp": ["the little white one for my heart"]}
+# The medicines red-team vignettes type that the engine is not expected to recognise.
+UNRECOGNISED = {
+    "rt-tox-unknown-palp": ["the little white one for my heart"],
+    "rt-tox-ss-unknown": ["Zyvox 600mg"],
+}
 # Flags beside which "usually harmless" would contradict the triage.
 NOT_HARMLESS = {
     "bulbar",
