@@ -36,7 +36,17 @@ _DOSE = re.compile(r"^\d+(?:\.\d+)?$")
 _STOPPED = re.compile(
     r"\b(?:used to|stopped|no longer|not taking|not on|came off|come off|coming off|quit|"
     r"formerly|previously|in the past|gave up|discontinued|not any ?more|was on|no more|"
-    r"none now|nothing now|anymore|don'?t take|do not take)\b",
+    r"none now|nothing now|anymore|don'?t take|do not take)\b"
+    # "off sertraline since January" (but "weaning off citalopram" is still a current medicine)
+    r"|^\s*off\b",
+    re.I,
+)
+
+# "I never stopped it", "haven't stopped my Ventolin": a stop word that is denied is current.
+_NOT_STOPPED = re.compile(
+    r"\b(?:never|not|(?:haven|hasn|didn|don|doesn|won)['’]?\s?t|did not|have not|has not|do not|"
+    r"does not)\s+(?:\w+\s+)?(?:stop|stopped|stopping|quit|come off|came off|gave up|"
+    r"discontinued)\b",
     re.I,
 )
 
@@ -47,7 +57,7 @@ def _words(text: str) -> frozenset[str]:
 
 _NONE = _words(
     "none nothing no nil na n a nope meds medicine medicines medication medications any "
-    "currently now at the moment anything regular regularly dont do not i take"
+    "currently now at the moment anything regular regularly dont do not i take stopped never"
 )
 # Doses, schedules and filler: never a medicine's name, never "unrecognised" on their own.
 _SCHEDULE = _words(
@@ -65,6 +75,9 @@ _EXTRA = _words(
     "potassium carbonate citrate sulfate sulphate mesylate maleate succinate tartrate fumarate "
     "generic brand spacer easyhaler accuhaler evohaler turbohaler turbuhaler diskus ellipta "
     "modulite continus glycinate oxide ankles ankle legs swelling "
+    "nebules nebs respiclick forspiro digihaler redihaler weaning tapering reducing "
+    "stopped never still havent hasnt didnt "
+    "arginine erbumine cilexetil medoxomil besilate besylate mesilate dihydrate "
     "respimat handihaler autohaler spiromax breezhaler genuair nexthaler clickhaler novolizer "
     " asthma copd depression anxiety sleep pain heart bp blood "
     "pressure adhd mood migraine migraines cholesterol thyroid diabetes kidney kidneys reflux "
@@ -222,6 +235,21 @@ def _split(typed: str) -> list[str]:
     return [p.strip(" .()[]{}").replace("_", " ") for p in _SEPARATORS.split(typed)]
 
 
+def _current_before_stop(
+    part: str,
+) -> tuple[str, list[tuple[str, MedicationClass]], list[str]] | None:
+    """ "sertraline (used to take Prozac)": a medicine named before a stop clause that names its
+    own medicine is still taken. A stop clause naming nothing ("Prozac - stopped in 2022")
+    applies to the medicine before it, and then None is returned."""
+    marker = _STOPPED.search(part)
+    if marker is None or marker.start() == 0:
+        return None
+    head = part[: marker.start()].strip(" -")
+    head_found, head_rest = _match_tokens(_normal(head))
+    tail_found, _ = _match_tokens(_normal(part[marker.end() :]))
+    return (head, head_found, head_rest) if head_found and tail_found else None
+
+
 def recognise(typed: str) -> Recognition:
     """Read one typed entry (which may name several medicines). A medicine is shown with the
     part of the entry that named it, or the whole entry when only one part named anything."""
@@ -232,8 +260,13 @@ def recognise(typed: str) -> Recognition:
         content = [t for t in tokens if not _DOSE.match(t) and t not in _SCHEDULE]
         if not content or _is_none(tokens):
             continue
-        if _STOPPED.search(part):
-            stopped.append(part)
+        if _STOPPED.search(part) and not _NOT_STOPPED.search(part):
+            current = _current_before_stop(part)
+            if current:
+                read.append(current)
+                stopped.append(part[len(current[0]) :].strip(" -"))
+            else:
+                stopped.append(part)
             continue
         found, rest = _match_tokens(tokens)
         read.append((part, found, rest))

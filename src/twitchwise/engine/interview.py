@@ -32,6 +32,18 @@ UNSURE = frozenset(
      "idk", "?", "i don't know", "i dont know", "not certain"}
 )  # fmt: skip
 NO_CHOICE = frozenset({"no", "n", "nothing", "none of these", "none of them", "nope"})
+# Hedged answers to an emergency question ("I'm not sure", "maybe?", "kind of", "no?"): any
+# doubt about an emergency sign counts as yes (nhs-pathways asks these first for that reason).
+HEDGE = re.compile(
+    r"\b(?:sure|unsure|maybe|perhaps|possibly|probably|might|think|know|dunno|idea|bit|"
+    r"sort of|kind of|kinda|sorta|sometimes|a little|slightly|unclear|uncertain|hmm+)\b|\?",
+    re.I,
+)
+# "perhaps not", "I don't think so": leaning to no, so asked again (with "if you are not sure,
+# answer yes") rather than guessed either way.
+LEANING_NO = re.compile(
+    r"\b(?:perhaps|probably|maybe|possibly)\s+not\b|\bdo(?:n'?t| not)\s+think", re.I
+)
 SKIP = "skip"
 NONE = "none"
 SKIPPABLE = frozenset({"", SKIP, "unknown", "don't know", "dont know", "not sure"})
@@ -202,6 +214,14 @@ def site_from_words(qid: str, text: str) -> str:
     return f"{side}_{region}"
 
 
+def _hedged(text: str) -> bool:
+    """An answer that is not a plain yes or no and shows doubt ("no, not sure", "maybe?")."""
+    plain = text.lower().strip().rstrip(".!")
+    if plain in UNSURE:
+        return True
+    return plain not in YES | NO and not LEANING_NO.search(plain) and bool(HEDGE.search(plain))
+
+
 def normalise(q: Question, raw: Raw) -> Raw:
     """Check an answer and bring it to its canonical form (raises AnswerError)."""
     try:
@@ -209,7 +229,7 @@ def normalise(q: Question, raw: Raw) -> Raw:
             refuse_control_characters(item)
     except ValueError as exc:
         raise AnswerError(q.id, str(exc)) from None
-    if q.phase == "emergency" and _text(raw).lower().rstrip(".!") in UNSURE:
+    if q.phase == "emergency" and _hedged(_text(raw)):
         return "yes"  # not sure about an emergency sign: act as if it were there
     if q.optional and _text(raw).lower() in SKIPPABLE:
         return SKIP

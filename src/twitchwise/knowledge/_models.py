@@ -31,7 +31,7 @@ BoolFactorName = Literal["hard_exercise_last_48h", "low_mineral_diet"]
 MedicationClassId = Literal[
     "diuretic", "potassium_sparing_diuretic", "beta_agonist", "theophylline", "antidepressant",
     "adhd_stimulant", "lithium", "serotonergic_other", "potassium_keeping", "phosphate_binder",
-    "heart_failure_medicine", "not_a_cause",
+    "potassium_binder", "heart_failure_medicine", "not_a_cause",
 ]  # fmt: skip
 MedicationTag = Literal["serotonergic", "potassium_keeping"]
 
