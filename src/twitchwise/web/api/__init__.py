@@ -6,10 +6,12 @@ from fastapi import APIRouter
 
 from . import assess, checkins, experiments, export, health, insights, twitches
 from . import data as _data
+from . import imports as _imports
 
 router = APIRouter(prefix="/api/v1")
 for module in (health, assess, twitches, checkins, export, insights, experiments):
     router.include_router(module.router)
 router.include_router(_data.router)
+router.include_router(_imports.router)
 
 __all__ = ["router"]
