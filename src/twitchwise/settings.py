@@ -26,3 +26,6 @@ class Settings(BaseSettings):
     db: str = Field(default_factory=default_db_url, description="SQLAlchemy URL of the diary")
     host: str = Field("127.0.0.1", description="address the web app listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the web app listens on")
+    max_upload_mb: int = Field(
+        4096, ge=1, le=1024 * 1024, description="largest upload the import page accepts (MiB)"
+    )

@@ -14,16 +14,17 @@ import json
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from twitchwise.diary import Diary
+from twitchwise.settings import Settings
+from twitchwise.web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 APPLE = ROOT / "tests" / "data" / "apple-health"
@@ -186,12 +187,37 @@ def test_missing_file_wrong_type_and_unknown_job(client: TestClient) -> None:
     assert unknown.headers["content-type"] == "application/problem+json"
 
 
-def test_an_upload_over_the_limit_is_refused_with_413(app: FastAPI, client: TestClient) -> None:
-    app.state.settings = SimpleNamespace(max_upload_mb=1)
-    response = _upload(client, "big.zip", b"\0" * (1024 * 1024 + 10))
-    assert response.status_code == 413
-    assert response.headers["content-type"] == "application/problem+json"
-    assert "1 MiB" in response.json()["detail"]
+BOUNDARY = "twitchwise-test-boundary"
+
+
+def _chunks(data: bytes) -> Iterator[bytes]:
+    yield (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\n'
+        "Content-Type: application/zip\r\n\r\n"
+    ).encode()
+    for start in range(0, len(data), 64 * 1024):
+        yield data[start : start + 64 * 1024]
+    yield f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
+def test_an_upload_over_the_limit_setting_is_refused_with_413(tmp_path: Path) -> None:
+    settings = Settings(db=f"sqlite:///{tmp_path / 'diary.db'}", max_upload_mb=1)
+    app = create_app(settings, secret_dir=tmp_path)
+    try:
+        with TestClient(app) as client:
+            response = _upload(client, "big.zip", b"\0" * (1024 * 1024 + 10))
+            assert response.status_code == 413
+            assert response.headers["content-type"] == "application/problem+json"
+            assert "1 MiB" in response.json()["detail"]
+            assert _upload(client, "small.zip", b"\0" * 1000).status_code == 415
+            chunked = client.post(  # no Content-Length: counted as it arrives
+                "/api/v1/imports",
+                content=_chunks(b"\0" * (2 * 1024 * 1024)),
+                headers={**HEADER, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+            )
+            assert chunked.status_code == 413
+    finally:
+        app.state.diary.close()
 
 
 def test_the_api_and_the_import_page_share_their_jobs(client: TestClient) -> None:
@@ -203,3 +229,9 @@ def test_the_api_and_the_import_page_share_their_jobs(client: TestClient) -> Non
     )
     page = client.get(f"/import/jobs/{job['id']}")
     assert page.status_code == 200 and "Imported takeout.zip" in page.text
+
+
+def test_the_reference_shows_the_upload_and_its_header(client: TestClient) -> None:
+    page = client.get("/docs").text
+    assert "multipart/form-data: file (string (binary))" in page
+    assert "X-Requested-With" in page and "/api/v1/imports/{job_id}" in page

@@ -84,7 +84,7 @@ def operations(doc: dict[str, Any]) -> list[Operation]:
             ]  # fmt: skip
             body = None
             if "requestBody" in op:
-                body = type_of(op["requestBody"]["content"]["application/json"]["schema"])
+                body = _body(op["requestBody"])
             responses = [
                 (code, _media(resp), resp.get("description", ""))
                 for code, resp in op.get("responses", {}).items()
@@ -95,6 +95,19 @@ def operations(doc: dict[str, Any]) -> list[Operation]:
                           op.get("description", ""), params, body, responses)
             )  # fmt: skip
     return found
+
+
+def _body(request_body: dict[str, Any]) -> str:
+    """A JSON body's type; another kind (an upload) as its media type and form fields."""
+    content = request_body.get("content", {})
+    if "application/json" in content:
+        return type_of(content["application/json"].get("schema", {}))
+    parts = []
+    for media, spec in content.items():
+        fields = spec.get("schema", {}).get("properties", {})
+        listed = ", ".join(f"{name} ({type_of(s)})" for name, s in fields.items())
+        parts.append(f"{media}: {listed}" if listed else media)
+    return "; ".join(parts) or "any"
 
 
 def _media(response: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from twitchwise.diary import Diary, DiaryError, ImportStats
 from twitchwise.importers import (
@@ -26,9 +26,10 @@ from twitchwise.importers import (
     detect_importer,
 )
 
+if TYPE_CHECKING:
+    from twitchwise.settings import Settings
+
 MAX_JOBS = 20
-DEFAULT_MAX_UPLOAD_MB = 4096
-"""Upload limit (MiB) when the settings have no `max_upload_mb` (TWITCHWISE_MAX_UPLOAD_MB)."""
 
 
 @dataclass
@@ -88,10 +89,9 @@ def jobs_of(state: object) -> ImportJobs:
     return jobs
 
 
-def upload_limit(settings: object) -> int:
-    """Largest upload in bytes: the `max_upload_mb` setting where the settings have one."""
-    mb = getattr(settings, "max_upload_mb", None)
-    return (mb if isinstance(mb, int) and mb > 0 else DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024
+def upload_limit(settings: Settings) -> int:
+    """Largest upload in bytes (the `max_upload_mb` setting, TWITCHWISE_MAX_UPLOAD_MB)."""
+    return settings.max_upload_mb * 1024 * 1024
 
 
 def run_import(job: ImportJob, diary: Diary, path: Path, importer: Importer | None = None) -> None:
