@@ -12,6 +12,7 @@ import importlib.util
 import io
 import json
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -76,6 +77,23 @@ def _finish(client: TestClient, name: str, data: bytes) -> dict[str, Any]:
     return job
 
 
+@pytest.fixture
+def uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary folder of the test's own, where the uploads' private copies are made."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _gone(folder: Path) -> None:
+    """`folder` empties (the job removes its copy just after it reports its end)."""
+    deadline = time.monotonic() + 5
+    while list(folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert list(folder.iterdir()) == []
+
+
 def _values(diary: Diary, source: str) -> dict[tuple[date, str], float]:
     return {(v.day, v.metric): v.value for _, v in diary.list_day_values(source=source)}
 
@@ -138,7 +156,7 @@ def test_fitbit_and_garmin_exports_fill_their_days(client: TestClient, diary: Di
 
 
 def test_a_damaged_export_fails_naming_the_chosen_file_and_writes_nothing(
-    client: TestClient, diary: Diary
+    client: TestClient, diary: Diary, uploads: Path
 ) -> None:
     damaged = _zip({"health_connect_export.db": b"SQLite format 3\x00" + b"\xff" * 5000})
     job = _finish(client, "Health Connect.zip", damaged)
@@ -150,10 +168,13 @@ def test_a_damaged_export_fails_naming_the_chosen_file_and_writes_nothing(
     assert (cut["state"], cut["kind"]) == ("failed", "apple-health")
     assert cut["error"].startswith("export.xml is damaged or incomplete")
     assert "twitchwise-import-" not in cut["error"]
+    _gone(uploads)  # no copy of the upload is left behind
     assert diary.list_day_values() == []
 
 
-def test_a_file_that_is_no_export_is_refused_at_once(client: TestClient, diary: Diary) -> None:
+def test_a_file_that_is_no_export_is_refused_at_once(
+    client: TestClient, diary: Diary, uploads: Path
+) -> None:
     response = _upload(client, "holiday.zip", _zip({"photo.txt": "hello"}))
     assert response.status_code == 415
     assert response.headers["content-type"] == "application/problem+json"
@@ -162,6 +183,7 @@ def test_a_file_that_is_no_export_is_refused_at_once(client: TestClient, diary: 
     assert "Health Connect" in problem["detail"] and "twitchwise-import-" not in problem["detail"]
     assert problem["errors"][0]["field"] == "file"
     assert diary.list_day_values() == []
+    _gone(uploads)
 
 
 def test_a_request_without_the_header_is_refused_before_its_body_is_read(

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.types import Message, Receive
@@ -163,9 +163,12 @@ async def start(
     request: Request, response: Response, diary: Diary = Depends(get_diary)
 ) -> ImportJobOut:
     limit = upload_limit(get_settings(request))
-    upload = await _read_upload(request, limit)
+    form, upload = await _read_upload(request, limit)
     filename = Path((upload.filename or "").replace("\\", "/")).name
-    path = await run_in_threadpool(save_upload, upload.file, filename)
+    try:
+        path = await run_in_threadpool(save_upload, upload.file, filename)
+    finally:
+        await form.close()  # the spooled copy goes now, not when it is collected
     importer = await run_in_threadpool(_recognise, path)
     if importer is None:
         path.unlink(missing_ok=True)
@@ -190,7 +193,7 @@ def _recognise(path: Path) -> Importer | None:
         return None
 
 
-async def _read_upload(request: Request, limit: int) -> UploadFile:
+async def _read_upload(request: Request, limit: int) -> tuple[FormData, UploadFile]:
     """The uploaded file, read only up to `limit` bytes (413 beyond)."""
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != "multipart/form-data":
@@ -216,13 +219,14 @@ async def _read_upload(request: Request, limit: int) -> UploadFile:
         ) from None
     upload = form.get(FILE_FIELD)
     if not isinstance(upload, UploadFile) or not upload.filename:
+        await form.close()
         raise ApiError(
             422,
             "Invalid input",
             f"Please check: {FILE_FIELD}. Upload the export file in a field named {FILE_FIELD}.",
             [FieldError(field=FILE_FIELD, message="is required: the export file")],
         )
-    return upload
+    return form, upload
 
 
 def _too_large(limit: int) -> ApiError:
