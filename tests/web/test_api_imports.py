@@ -8,6 +8,7 @@ write nothing.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import io
 import json
@@ -21,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.types import Message, Scope
 
 from twitchwise.diary import Diary
 from twitchwise.settings import Settings
@@ -257,3 +260,38 @@ def test_the_reference_shows_the_upload_and_its_header(client: TestClient) -> No
     page = client.get("/docs").text
     assert "multipart/form-data: file (string (binary))" in page
     assert "X-Requested-With" in page and "/api/v1/imports/{job_id}" in page
+
+
+def test_without_the_header_not_a_byte_of_the_body_is_read(app: FastAPI) -> None:
+    """A forged upload is refused from its headers alone: nothing is received or spooled."""
+    received: list[Message] = []
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        message: Message = {"type": "http.request", "body": b"x" * 1024, "more_body": False}
+        received.append(message)
+        return message
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope: Scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/imports",
+        "raw_path": b"/api/v1/imports",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"multipart/form-data; boundary=x"),
+            (b"content-length", b"1024"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 403 and received == []
