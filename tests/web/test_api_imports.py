@@ -207,6 +207,11 @@ def test_missing_file_wrong_type_and_unknown_job(client: TestClient) -> None:
     assert no_file.status_code == 422 and no_file.json()["errors"][0]["field"] == "file"
     as_json = client.post("/api/v1/imports", json={"file": "x"}, headers=HEADER)
     assert as_json.status_code == 415
+    xml = (APPLE / "dogsheep-healthkit-to-sqlite-export.xml").read_bytes()
+    windows = _upload(client, "C:\\Users\\sam\\export.xml", xml)
+    assert windows.status_code == 202 and windows.json()["filename"] == "export.xml"
+    while client.get(windows.headers["Location"]).json()["state"] not in ("finished", "failed"):
+        time.sleep(0.05)
     unknown = client.get("/api/v1/imports/no-such-job")
     assert unknown.status_code == 404
     assert unknown.headers["content-type"] == "application/problem+json"

@@ -164,7 +164,7 @@ async def start(
 ) -> ImportJobOut:
     limit = upload_limit(get_settings(request))
     form, upload = await _read_upload(request, limit)
-    filename = Path((upload.filename or "").replace("\\", "/")).name
+    filename = Path((upload.filename or "").replace("\\", "/")).name or "upload"
     try:
         path = await run_in_threadpool(save_upload, upload.file, filename)
     finally:
