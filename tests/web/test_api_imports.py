@@ -263,7 +263,7 @@ def test_the_api_and_the_import_page_share_their_jobs(client: TestClient) -> Non
 
 def test_the_reference_shows_the_upload_and_its_header(client: TestClient) -> None:
     page = client.get("/docs").text
-    assert "multipart/form-data: file (string (binary))" in page
+    assert "<code>multipart/form-data</code>: file (string (binary))" in page
     assert "X-Requested-With" in page and "/api/v1/imports/{job_id}" in page
 
 
