@@ -28,6 +28,8 @@ class Operation:
     parameters: list[Row]
     body: str | None
     responses: list[tuple[str, str, str]]  # status, media type + schema, description
+    body_media: str = "application/json"
+    """The request body's media type; a body that is not JSON (an upload) lists its fields."""
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,9 @@ def operations(doc: dict[str, Any]) -> list[Operation]:
                     bool(p.get("required")), p.get("description", ""))
                 for p in op.get("parameters", [])
             ]  # fmt: skip
-            body = None
+            body, body_media = None, "application/json"
             if "requestBody" in op:
-                body = type_of(op["requestBody"]["content"]["application/json"]["schema"])
+                body_media, body = _body(op["requestBody"])
             responses = [
                 (code, _media(resp), resp.get("description", ""))
                 for code, resp in op.get("responses", {}).items()
@@ -92,9 +94,20 @@ def operations(doc: dict[str, Any]) -> list[Operation]:
             anchor = f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "")
             found.append(
                 Operation(anchor, method.upper(), path, op.get("summary", ""),
-                          op.get("description", ""), params, body, responses)
+                          op.get("description", ""), params, body, responses, body_media)
             )  # fmt: skip
     return found
+
+
+def _body(request_body: dict[str, Any]) -> tuple[str, str]:
+    """The body's media type and its JSON type, or (an upload) its form fields."""
+    content: dict[str, Any] = request_body.get("content", {})
+    if "application/json" in content:
+        return "application/json", type_of(content["application/json"].get("schema", {}))
+    for media, spec in content.items():  # the first other kind, e.g. multipart/form-data
+        fields = spec.get("schema", {}).get("properties", {})
+        return media, ", ".join(f"{name} ({type_of(s)})" for name, s in fields.items()) or "any"
+    return "any", "any"
 
 
 def _media(response: dict[str, Any]) -> str:

@@ -8,13 +8,26 @@ Health Connect, Fitbit, Garmin) is recognised by content, whatever the file is c
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from twitchwise.diary import DatabaseFailure, Diary, DiaryError, ImportStats
-from twitchwise.importers import ImporterError, ImportResult, available_importers, detect_importer
+from twitchwise.importers import (
+    Importer,
+    ImporterError,
+    ImportResult,
+    available_importers,
+    detect_importer,
+)
+from twitchwise.uploads import new_upload
+
+if TYPE_CHECKING:
+    from twitchwise.settings import Settings
 
 MAX_JOBS = 20
 
@@ -31,6 +44,8 @@ class ImportJob:
     stats: ImportStats | None = None
     label: str | None = None
     """Which kind of export the file turned out to be (found by content)."""
+    kind: str | None = None
+    """The importer's name (`health-connect`), which is also the diary's import source."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -65,18 +80,35 @@ class ImportJobs:
         return job
 
 
-def run_import(job: ImportJob, diary: Diary, path: Path) -> None:
-    """Read, then store; record the outcome on `job`. Deletes `path` when done."""
+def jobs_of(state: object) -> ImportJobs:
+    """The app's jobs (kept on `app.state`), shared by the Import page and the API."""
+    jobs = getattr(state, "import_jobs", None)
+    if not isinstance(jobs, ImportJobs):
+        jobs = ImportJobs()
+        setattr(state, "import_jobs", jobs)  # noqa: B010 - app.state is a plain attribute bag
+    return jobs
+
+
+def upload_limit(settings: Settings) -> int:
+    """Largest upload in bytes (the `max_upload_mb` setting, TWITCHWISE_MAX_UPLOAD_MB)."""
+    return settings.max_upload_mb * 1024 * 1024
+
+
+def run_import(job: ImportJob, diary: Diary, path: Path, importer: Importer | None = None) -> None:
+    """Read, then store; record the outcome on `job`. Deletes `path` when done.
+
+    `importer` is the one the caller already recognised the file with (else found here).
+    """
 
     def progress(done: int, total: int | None) -> None:
         job.done, job.total = done, total
 
     try:
-        importer = detect_importer(path)
+        importer = importer or detect_importer(path)
         if importer is None:
             known = ", ".join(i.label for i in available_importers())
             raise ImporterError(f"{job.filename} is not an export twitchwise recognises ({known})")
-        job.label = importer.label
+        job.label, job.kind = importer.label, importer.name
         result = importer.read(path, progress)
         job.result, job.state = result, "storing"
         job.stats = diary.import_day_values(result.values, source=importer.name)
@@ -94,5 +126,21 @@ def _as_chosen(message: str, path: Path, filename: str) -> str:
     return message.replace(str(path), filename).replace(path.name, filename)
 
 
-def start_import(job: ImportJob, diary: Diary, path: Path) -> None:
-    threading.Thread(target=run_import, args=(job, diary, path), daemon=True).start()
+def save_upload(source: BinaryIO, filename: str) -> Path:
+    """Copy an uploaded file to a private temporary file (0600; the importers read a path)."""
+    suffix = Path(filename).suffix.lower()
+    fd, name = new_upload(suffix if suffix in (".zip", ".xml", ".db") else "")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            source.seek(0)
+            shutil.copyfileobj(source, out, 1024 * 1024)
+    except BaseException:
+        name.unlink(missing_ok=True)
+        raise
+    return name
+
+
+def start_import(
+    job: ImportJob, diary: Diary, path: Path, importer: Importer | None = None
+) -> None:
+    threading.Thread(target=run_import, args=(job, diary, path, importer), daemon=True).start()

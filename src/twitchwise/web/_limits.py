@@ -27,8 +27,13 @@ from ._problems import PROBLEM_MEDIA_TYPE
 JSON_LIMIT = 1024 * 1024
 """Largest JSON or form body (bytes). A year of check-ins fits many times over."""
 
-UPLOAD_PATHS = frozenset({"/import"})
+UPLOAD_PATHS = frozenset({"/import", "/api/v1/imports"})
 """Paths that take an upload, with the upload limit instead of `JSON_LIMIT`."""
+
+API_UPLOAD_PATHS = frozenset({"/api/v1/imports"})
+"""API routes that take a multipart file instead of JSON. A cross-site form can send multipart,
+so these routes refuse any request without the `X-Requested-With: twitchwise` header (which needs
+a CORS preflight the app never grants) before reading the body: see `web/api/imports.py`."""
 
 _UNSAFE = frozenset({"POST", "PUT", "PATCH"})
 _HAS_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -64,7 +69,12 @@ class BodyLimitMiddleware:
         headers = Headers(scope=scope)
         path: str = scope["path"]
         api = path.startswith("/api/")
-        if api and scope["method"] in _UNSAFE and not is_json_type(headers.get("content-type")):
+        json_only = api and path not in API_UPLOAD_PATHS
+        if (
+            json_only
+            and scope["method"] in _UNSAFE
+            and not is_json_type(headers.get("content-type"))
+        ):
             await _problem(send, 415, "Unsupported Media Type", _NOT_JSON)
             return
         limit = self.upload_limit if path in UPLOAD_PATHS else self.json_limit

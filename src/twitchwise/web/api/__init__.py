@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from . import assess, checkins, experiments, export, health, insights, twitches
 from . import data as _data
+from . import imports as _imports
 from . import report as report_module  # the doctor report (issue 12)
 
 router = APIRouter(prefix="/api/v1")
@@ -13,5 +14,6 @@ for module in (health, assess, twitches, checkins, export, insights, experiments
     router.include_router(module.router)
 router.include_router(_data.router)
 router.include_router(report_module.router)
+router.include_router(_imports.router)
 
 __all__ = ["router"]
