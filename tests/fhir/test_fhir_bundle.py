@@ -167,3 +167,21 @@ def test_no_empty_arrays_even_for_an_empty_check_in(diary: Diary) -> None:
     diary.save_checkin(DAY, notes=None)
     bundle = build_bundle(diary, now=NOW)
     _check_bundle(bundle)
+
+
+def test_the_doctor_report_goes_in_as_a_pdf_only_when_the_diary_has_something(
+    diary: Diary,
+) -> None:
+    from twitchwise.fhir import report_document
+
+    assert report_document(diary) is None
+    fill(diary)
+    document = report_document(diary)
+    assert document is not None and document.data.startswith(b"%PDF")
+    bundle = build_bundle(diary, documents=[document], now=NOW)
+    _check_bundle(bundle)
+    kinds = [
+        r["content"][0]["attachment"]["contentType"]
+        for r in _resources(bundle, "DocumentReference")
+    ]
+    assert "application/pdf" in kinds

@@ -104,3 +104,20 @@ def test_api_day_values_csv_keeps_the_source(client: TestClient, diary: Diary) -
     lines = response.text.splitlines()
     assert lines[0] == "date,metric,value,source"
     assert "2026-03-02,steps,10001,other-app" in lines and len(lines) == 6
+
+
+def test_api_fhir_carries_the_doctor_report_as_a_pdf_document(
+    client: TestClient, diary: Diary
+) -> None:
+    fill(diary)
+    pdfs = [
+        e["resource"]
+        for e in client.get("/api/v1/fhir").json()["entry"]
+        if e["resource"]["resourceType"] == "DocumentReference"
+        and e["resource"]["content"][0]["attachment"]["contentType"] == "application/pdf"
+    ]
+    assert len(pdfs) == 1
+    bare = client.get("/api/v1/fhir", params={"report": "false"}).json()["entry"]
+    assert all(e["resource"]["resourceType"] != "DocumentReference" or
+               e["resource"]["content"][0]["attachment"]["contentType"] != "application/pdf"
+               for e in bare)  # fmt: skip

@@ -23,14 +23,24 @@ def export_fhir(
     file: Annotated[
         Path, typer.Argument(metavar="FILE.json", help="Where to write the FHIR R4 Bundle (JSON).")
     ],
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report/--no-report",
+            help="Include the doctor report of the last 90 days (PDF) as a DocumentReference.",
+        ),
+    ] = True,
 ) -> None:
     """Write the diary as one FHIR R4 Bundle: twitches, check-ins, daily values, the latest
-    assessment, with who each came from. See docs/reference/fhir.md for every code used."""
+    assessment and the doctor report, with who each came from. See docs/reference/fhir.md for
+    every code used."""
     from twitchwise.backup import app_version
-    from twitchwise.fhir import build_bundle, bundle_json
+    from twitchwise.fhir import build_bundle, bundle_json, report_document
 
     with open_diary(ctx) as diary:
-        bundle = build_bundle(diary, app_version=app_version())
+        document = report_document(diary) if report else None
+        documents = [document] if document is not None else []
+        bundle = build_bundle(diary, documents=documents, app_version=app_version())
     kinds: dict[str, int] = {}
     for entry in bundle["entry"]:
         kind = entry["resource"]["resourceType"]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from twitchwise.backup import app_version, backup_bytes
 from twitchwise.diary import Diary
-from twitchwise.fhir import FHIR_MEDIA_TYPE, build_bundle, bundle_json
+from twitchwise.fhir import FHIR_MEDIA_TYPE, build_bundle, bundle_json, report_document
 
 from .._deps import get_diary
 
@@ -53,7 +53,15 @@ def backup(diary: Diary = Depends(get_diary)) -> Response:
     responses=FHIR_RESPONSE,
     summary="The diary as one FHIR R4 Bundle (type collection) for a clinician's system",
 )
-def fhir(diary: Diary = Depends(get_diary)) -> Response:
-    data = bundle_json(build_bundle(diary, app_version=app_version()))
+def fhir(
+    diary: Diary = Depends(get_diary),
+    report: bool = Query(
+        True,
+        description="include the doctor report of the last 90 days (PDF) as a DocumentReference",
+    ),
+) -> Response:
+    document = report_document(diary) if report else None
+    documents = [document] if document is not None else []
+    data = bundle_json(build_bundle(diary, documents=documents, app_version=app_version()))
     name = f"twitchwise-fhir-{date.today().isoformat()}.json"
     return Response(data, media_type=FHIR_MEDIA_TYPE, headers=_attachment(name))

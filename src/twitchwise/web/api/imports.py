@@ -19,13 +19,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
-from starlette.types import Message, Receive
 
 from twitchwise.diary import Diary
 from twitchwise.importers import Importer, available_importers, detect_importer
 
 from .._deps import get_diary, get_settings
 from .._imports import ImportJob, jobs_of, save_upload, start_import, upload_limit
+from .._limits import BodyTooLarge
 from .._problems import ApiError, FieldError, problem_responses
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -203,12 +203,12 @@ async def _read_upload(request: Request, limit: int) -> tuple[FormData, UploadFi
             f"Send the export as multipart/form-data, in a field named {FILE_FIELD}.",
             [FieldError(field="body", message="must be multipart/form-data")],
         )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    counted = Request(request.scope, _counting(request.receive, limit))
+    # The body limit itself is the BodyLimitMiddleware's (web/_limits.py): this path is one of its
+    # UPLOAD_PATHS, so a declared or streamed body over `limit` is refused there with 413.
     try:
-        form = await counted.form(max_files=1, max_fields=10)
+        form = await request.form(max_files=1, max_fields=10)
+    except BodyTooLarge:
+        raise _too_large(limit) from None
     except (MultiPartException, HTTPException) as exc:  # Starlette raises 400 for a bad form
         detail = exc.message if isinstance(exc, MultiPartException) else exc.detail
         raise ApiError(
@@ -237,22 +237,6 @@ def _too_large(limit: int) -> ApiError:
         "(TWITCHWISE_MAX_UPLOAD_MB); nothing was imported.",
         [FieldError(field=FILE_FIELD, message="is too large")],
     )
-
-
-def _counting(receive: Receive, limit: int) -> Receive:
-    """`receive`, refusing the body as soon as it passes `limit` bytes."""
-    seen = 0
-
-    async def counted() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise _too_large(limit)
-        return message
-
-    return counted
 
 
 @router.get(
