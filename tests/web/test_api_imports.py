@@ -8,7 +8,6 @@ write nothing.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import io
 import json
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asgi_call import run_isolated
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import Message, Scope
@@ -303,5 +303,5 @@ def test_without_the_header_not_a_byte_of_the_body_is_read(app: FastAPI) -> None
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
     }
-    asyncio.run(app(scope, receive, send))
+    run_isolated(app(scope, receive, send))
     assert sent[0]["status"] == 403 and received == []

@@ -7,7 +7,6 @@ the app read before answering (the TestClient would read the whole body up front
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asgi_call import run_isolated
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -61,7 +61,7 @@ def drive(
         "server": ("127.0.0.1", 8000),
         "state": {},
     }
-    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    run_isolated(app(scope, receive, send))  # type: ignore[arg-type]
     start = next(m for m in out if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in out if m["type"] == "http.response.body")
     return start["status"], body, read

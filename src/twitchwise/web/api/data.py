@@ -13,6 +13,7 @@ from twitchwise.diary import Diary
 from twitchwise.fhir import FHIR_MEDIA_TYPE, build_bundle, bundle_json, report_document
 
 from .._deps import get_diary
+from .._problems import problem_responses
 
 router = APIRouter(tags=["your data"])
 
@@ -50,7 +51,7 @@ def backup(diary: Diary = Depends(get_diary)) -> Response:
 @router.get(
     "/fhir",
     response_class=Response,
-    responses=FHIR_RESPONSE,
+    responses={**FHIR_RESPONSE, **problem_responses(422)},
     summary="The diary as one FHIR R4 Bundle (type collection) for a clinician's system",
 )
 def fhir(
