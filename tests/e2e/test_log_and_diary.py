@@ -47,6 +47,7 @@ def test_tapping_the_left_thigh_logs_a_twitch_the_diary_shows(
     page.get_by_role("link", name="Log a twitch").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a twitch")
 
+    page.get_by_text("Details for the next tap").click()  # folded away below the map
     page.get_by_label("How many twitches", exact=True).fill("3")
     page.get_by_role("link", name=LEFT_THIGH_REGION).click()
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from twitchwise.diary import CheckIn, Diary, DiaryError, Twitch
-from twitchwise.engine._vocab import SITE_IDS
+from twitchwise.engine._vocab import SITE_IDS, site_label
 
 from .._bodymap import site_title
 from .._charts import heat_map, timeline
@@ -164,7 +164,15 @@ async def delete_twitch(
     twitch = _twitch_or_404(diary, twitch_id)
     diary.delete_twitch(twitch_id)
     if request.headers.get("HX-Request") == "true":
-        return render(request, "partials/deleted.html", None, what="Twitch deleted.")
+        what = f"Removed: the {site_label(twitch.site)} twitch at {twitch.time:%H:%M}."
+        today = date.today()
+        return render(
+            request,
+            "partials/deleted.html",
+            None,
+            what=what,
+            todays=diary.list_twitches(today, today)[::-1],
+        )
     return redirect(_local(form.values.get("next")) or f"/diary#day-{twitch.day.isoformat()}")
 
 

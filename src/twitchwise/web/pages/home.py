@@ -38,6 +38,7 @@ def home(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
         checkin=diary.get_checkin(today),
         latest=latest[0] if latest else None,
         experiment=experiment,
+        last=todays[-1] if todays else None,
     )
 
 

@@ -59,6 +59,8 @@ def _map_context(diary: Diary, selected: str | None) -> dict[str, Any]:
         "selected": selected if selected in SITE_IDS else None,
         "intensities": INTENSITIES,
         "todays": [t for t in recent if t.day == today][::-1],
+        "today": today,
+        "no_twitches_today": bool((c := diary.get_checkin(today)) and c.no_twitches),
     }
 
 

@@ -1,0 +1,152 @@
+"""Daily use, at a phone's size (390x844) and a desktop's: the issue's "done when" checks.
+
+- the left thigh is on the first screen; two taps log two left-thigh episodes, each confirmed with
+  Undo beside the finger, and the map does not move between them;
+- a check-in of 4 coffees edited to 5 stores (and shows) 5 coffees;
+- a day marked "no twitches" counts as a tracked day with zero in insights.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import LiveServer, PageProblems, start_server, stop_server
+
+LEFT_THIGH = re.compile(r"^Left thigh \(front, above the knee\)")
+SIZES = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(
+    request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
+) -> Iterator[Page]:
+    """A watched page at a phone's size and at a desktop's."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **SIZES[request.param])  # type: ignore[arg-type]
+    problems = PageProblems(live_server.url)
+    page = problems.watch(context.new_page())
+    page.size_name = request.param  # type: ignore[attr-defined]
+    yield page
+    context.close()
+    problems.assert_none()
+
+
+def _tap(page: Page, box: dict[str, float]) -> None:
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    if page.size_name == "phone":  # type: ignore[attr-defined]
+        page.touchscreen.tap(x, y)
+    else:
+        page.mouse.click(x, y)
+
+
+def _left_thigh_count(server: LiveServer) -> int:
+    today = date.today().isoformat()
+    found = server.get_json(f"/api/v1/twitches?start={today}&end={today}")
+    assert isinstance(found, list)
+    return sum(1 for t in found if t["site"] == "left_thigh")
+
+
+def test_two_taps_on_the_left_thigh_log_two_episodes_and_the_map_stays_still(
+    sized: Page, live_server: LiveServer
+) -> None:
+    page = sized
+    before = _left_thigh_count(live_server)
+    page.goto("/log")
+    region = page.get_by_role("link", name=LEFT_THIGH)
+    first = region.bounding_box()
+    assert first is not None
+    height = page.viewport_size["height"] if page.viewport_size else 0
+    assert first["y"] + first["height"] <= height, (
+        f"the left thigh is below the first screen: {first}"
+    )
+    assert page.evaluate("window.scrollY") == 0
+    bodymap = page.locator(".bodymap")
+    map_box = bodymap.bounding_box()
+
+    _tap(page, first)
+    toasts = page.locator("#log-status .toast")
+    expect(toasts).to_have_count(1)
+    expect(toasts.first).to_contain_text("in the left thigh")
+    assert bodymap.bounding_box() == map_box, "the map moved after a tap"
+    assert page.evaluate("window.scrollY") == 0
+    _tap(page, first)
+    expect(toasts).to_have_count(2)
+    expect(toasts.nth(0)).to_contain_text("in the left thigh")
+    expect(toasts.nth(1)).to_contain_text("in the left thigh")
+    assert bodymap.bounding_box() == map_box, "the map moved after the second tap"
+    assert _left_thigh_count(live_server) == before + 2
+
+    # The confirmation sits beside the finger, with its Undo, and never covers the place tapped.
+    toast = toasts.first.bounding_box()
+    assert toast is not None
+    assert abs((toast["y"] + toast["height"] / 2) - (first["y"] + first["height"] / 2)) < height / 2
+    centre_y = first["y"] + first["height"] / 2
+    assert not toast["y"] <= centre_y <= toast["y"] + toast["height"], "the toast covers the thigh"
+    undo = toasts.first.get_by_role("button", name=re.compile("^Undo"))
+    expect(undo).to_be_visible()
+    undo.click()
+    expect(page.locator("#log-status")).to_contain_text("Removed: the left thigh twitch")
+    assert _left_thigh_count(live_server) == before + 1
+
+
+def test_four_coffees_edited_to_five_store_five_coffees(
+    sized: Page, live_server: LiveServer
+) -> None:
+    page = sized
+    offset = 60 if page.size_name == "phone" else 61  # type: ignore[attr-defined]
+    day = (date.today() - timedelta(days=offset)).isoformat()
+    page.goto(f"/checkin?date={day}")
+    coffee = page.get_by_label("Brewed coffee", exact=True)
+    coffee.fill("4")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    page.goto(f"/checkin?date={day}")
+    expect(coffee).to_have_value("4")
+    expect(page.get_by_label("Other caffeine, in mg", exact=True)).to_have_value("")
+    page.get_by_role("button", name="One brewed coffee more").click()  # the stepper
+    expect(coffee).to_have_value("5")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    per_cup = float(coffee.get_attribute("data-caffeine-mg") or 0)
+    stored = live_server.get_json(f"/api/v1/checkins/{day}")
+    assert isinstance(stored, dict) and stored["caffeine_mg"] == 5 * per_cup
+    page.goto(f"/checkin?date={day}")
+    expect(coffee).to_have_value("5")
+    expect(page.get_by_label("Other caffeine, in mg", exact=True)).to_have_value("")
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server over an empty diary: "no twitches today" needs a today with nothing logged."""
+    server = start_server(tmp_path)
+    yield server
+    stop_server(server)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_no_twitch_day_is_a_tracked_zero_in_insights(
+    browser: Browser, fresh_server: LiveServer, size: str
+) -> None:
+    context = browser.new_context(base_url=fresh_server.url, locale="en-GB", **SIZES[size])  # type: ignore[arg-type]
+    problems = PageProblems(fresh_server.url)
+    page = problems.watch(context.new_page())
+    page.goto("/insights")
+    expect(page.get_by_text("No tracked days yet")).to_be_visible()
+    page.goto("/")
+    page.get_by_role("button", name="No twitches today").click()
+    expect(page.get_by_text("No twitches today")).to_be_visible()
+    page.goto("/insights")
+    expect(page.get_by_text("From 1 tracked day")).to_be_visible()
+    report = fresh_server.get_json("/api/v1/insights")
+    assert isinstance(report, dict)
+    assert report["insights"]["tracked_days"] == 1
+    context.close()
+    problems.assert_none()

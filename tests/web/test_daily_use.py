@@ -1,0 +1,81 @@
+"""Daily use on the pages: drinks come back as counted, one-tap "no twitches" and "same as
+yesterday", and deletions that can be undone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from fastapi.testclient import TestClient
+
+from twitchwise.diary import Diary
+
+Csrf = Callable[[str], str]
+DAY = date.today() - timedelta(days=1)
+
+
+def _value(html: str, name: str) -> str:
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html)
+    assert found, f"no input {name}"
+    return found.group(1)
+
+
+def test_four_coffees_edited_to_five_store_five_coffees(
+    client: TestClient, diary: Diary, csrf: Csrf
+) -> None:
+    form = {"date": DAY.isoformat(), "drink_coffee": "4"}
+    client.post("/checkin", data={"csrf_token": csrf("/checkin"), **form})
+    page = client.get(f"/checkin?date={DAY.isoformat()}").text
+    assert _value(page, "drink_coffee") == "4" and _value(page, "caffeine_mg") == ""
+    client.post("/checkin", data={"csrf_token": csrf("/checkin"), **form, "drink_coffee": "5"})
+    saved = diary.get_checkin(DAY)
+    assert saved is not None
+    assert saved.drinks == (("coffee", 5.0),) and saved.caffeine_mg == 5 * 96
+    page = client.get(f"/checkin?date={DAY.isoformat()}").text
+    assert _value(page, "drink_coffee") == "5" and _value(page, "caffeine_mg") == ""
+
+
+def test_other_caffeine_comes_back_as_the_rest(
+    client: TestClient, diary: Diary, csrf: Csrf
+) -> None:
+    data = {"date": DAY.isoformat(), "drink_coffee": "2", "caffeine_mg": "50"}
+    client.post("/checkin", data={"csrf_token": csrf("/checkin"), **data})
+    page = client.get(f"/checkin?date={DAY.isoformat()}").text
+    assert _value(page, "drink_coffee") == "2" and _value(page, "caffeine_mg") == "50"
+
+
+def test_same_as_yesterday_copies_the_routine_not_the_symptoms(
+    client: TestClient, diary: Diary, csrf: Csrf
+) -> None:
+    today = DAY + timedelta(days=1)
+    diary.save_checkin(
+        DAY, sleep_hours=6, caffeine_mg=192, drinks={"coffee": 2}, symptoms=["cramping"]
+    )
+    token = csrf(f"/checkin?date={today.isoformat()}")
+    page = client.get(f"/checkin?date={today.isoformat()}").text
+    assert "Same as yesterday" in page and "2 × brewed coffee" in page
+    response = client.post(
+        "/checkin/same-as-yesterday",
+        data={"csrf_token": token, "date": today.isoformat()},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    copied = diary.get_checkin(today)
+    assert copied is not None
+    assert copied.sleep_hours == 6 and copied.drinks == (("coffee", 2.0),)
+    assert copied.symptoms == ()
+
+
+def test_no_twitches_is_one_tap_from_home(client: TestClient, diary: Diary, csrf: Csrf) -> None:
+    home = client.get("/").text
+    assert "No twitches today" in home
+    response = client.post(
+        "/checkin/no-twitches",
+        data={"csrf_token": csrf("/"), "date": date.today().isoformat()},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    checkin = diary.get_checkin(date.today())
+    assert checkin is not None and checkin.no_twitches
+    assert "no twitches today" in client.get(response.headers["location"]).text.lower()
