@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,3 +26,26 @@ class Settings(BaseSettings):
     db: str = Field(default_factory=default_db_url, description="SQLAlchemy URL of the diary")
     host: str = Field("127.0.0.1", description="address the web app listens on")
     port: int = Field(8000, ge=1, le=65535, description="port the web app listens on")
+
+    @field_validator("db")
+    @classmethod
+    def _path_is_sqlite(cls, value: str) -> str:
+        """A plain path (`/path/diary.db`), as the README invites, is a SQLite file."""
+        return db_url(value)
+
+
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def db_url(value: str) -> str:
+    """A database URL as given, or a file path as a `sqlite:///` URL (absolute).
+
+    A path is text without `scheme://` that has a folder in it or ends in .db/.sqlite/.sqlite3;
+    anything else stays as given, so a typo is refused by name instead of becoming a new file.
+    """
+    text = value.strip()
+    if "://" in text or not text:
+        return text
+    if "/" in text or "\\" in text or text.startswith("~") or text.endswith(SQLITE_SUFFIXES):
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,10 @@ def test_no_twitch_days_count_in_insights() -> None:
                 diary.save_checkin(day, sleep_hours=7)
         result = factor_insights(diary.daily_frame())
     assert result.tracked_days == 10
+
+
+def test_a_plain_path_opens_a_sqlite_diary(tmp_path: Path) -> None:
+    with Diary.open(str(tmp_path / "plain.db")) as diary:
+        diary.add_twitch("left_thigh", AT)
+    with Diary.open(f"sqlite:///{tmp_path / 'plain.db'}") as diary:
+        assert len(diary.list_twitches()) == 1

@@ -8,6 +8,10 @@ import typer
 
 from twitchwise.settings import Settings
 
+from . import _help
+
+_help.install()
+
 app = typer.Typer(
     name="twitchwise",
     help="Guidance, a diary and honest statistics for muscle twitching. Guidance, not a diagnosis.",
@@ -29,7 +33,7 @@ def _root(
         typer.Option(
             "--db",
             envvar="TWITCHWISE_DB",
-            help="Database URL (default: SQLite in your user data folder).",
+            help="Database URL or SQLite file path (default: SQLite in your user data folder).",
         ),
     ] = None,
 ) -> None:

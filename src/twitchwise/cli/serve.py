@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ._app import app, settings
+from ._errors import fail
 
 
 @app.command()
@@ -21,13 +22,17 @@ def serve(
     """Start the web app and print its address; stop it with Ctrl+C."""
     import uvicorn
 
+    from twitchwise.diary import DiaryError
     from twitchwise.web import create_app
 
     base = settings(ctx)
     config = base.model_copy(
         update={"host": host or base.host, "port": port if port is not None else base.port}
     )
-    web_app = create_app(config)
+    try:
+        web_app = create_app(config)
+    except DiaryError as exc:  # a diary that cannot be opened is one clear line, not a traceback
+        fail(str(exc))
     shown = f"[{config.host}]" if ":" in config.host else config.host
     typer.echo(f"twitchwise is running at http://{shown}:{config.port}/ (press Ctrl+C to stop)")
     if config.host not in {"127.0.0.1", "localhost", "::1"}:
