@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from typer import core
 
 _WORDS = {
@@ -25,7 +24,7 @@ _WORDS = {
 }
 
 
-def _plain(self: Any, ctx: click.Context) -> str:
+def _plain(self: Any, ctx: Any) -> str:
     if getattr(self, "is_flag", False):
         return ""
     label = str(_tagged(self, ctx))
