@@ -150,3 +150,37 @@ def test_a_no_twitch_day_is_a_tracked_zero_in_insights(
     assert report["insights"]["tracked_days"] == 1
     context.close()
     problems.assert_none()
+
+
+def test_the_diary_opens_a_tapped_calendar_day_and_deletes_only_after_asking(
+    sized: Page, live_server: LiveServer
+) -> None:
+    page = sized
+    day = date.today().replace(day=1) - timedelta(days=75)
+    note = f"calendar day {page.size_name}"  # type: ignore[attr-defined]
+    response = page.request.post(
+        "/api/v1/twitches",
+        data={"site": "neck", "time": f"{day.isoformat()}T08:15", "note": note},
+    )
+    assert response.status == 201, response.text()
+    page.goto(f"/diary?view=month&day={day.isoformat()}")
+    expect(page.get_by_role("heading", name=f"{day:%B %Y}", exact=True)).to_be_visible()
+    page.get_by_role("link", name=re.compile(rf"^{day:%a} {day.day} {day:%b %Y}: ")).click()
+    article = page.locator(f"#day-{day.isoformat()}")
+    expect(article).to_be_in_viewport()
+    expect(article).to_contain_text(note)
+    page.get_by_label("Place").select_option("left_thigh")
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(page.get_by_text(note)).to_have_count(0)
+    page.get_by_label("Place").select_option("neck")
+    page.get_by_role("button", name="Show", exact=True).click()
+    row = page.get_by_role("row").filter(has_text=note)
+    row.get_by_role("link", name=re.compile("^Delete")).click()
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("row").filter(has_text=note)).to_have_count(1)
+    page.get_by_role("row").filter(has_text=note).get_by_role(
+        "link", name=re.compile("^Delete")
+    ).click()
+    page.get_by_role("button", name="Yes, delete this twitch").click()
+    expect(page.get_by_role("status")).to_contain_text("The twitch was deleted.")
+    expect(page.get_by_role("row").filter(has_text=note)).to_have_count(0)

@@ -102,6 +102,7 @@ def test_a_twitch_can_be_edited_and_deleted_from_the_diary(
     page.get_by_label("How many twitches", exact=True).fill("7")
     page.get_by_label("Note", exact=True).fill(f"{marker}, edited")
     page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text("Your changes are saved.")
 
     stored = live_server.get_json(f"/api/v1/twitches/{created['id']}")
     assert isinstance(stored, dict)
@@ -114,7 +115,10 @@ def test_a_twitch_can_be_edited_and_deleted_from_the_diary(
     page.goto("/diary")
     row = page.get_by_role("row").filter(has_text=f"{marker}, edited")
     expect(row.get_by_role("cell").nth(2)).to_have_text("7")
-    row.get_by_role("button", name=re.compile(r"^Delete")).click()
+    row.get_by_role("link", name=re.compile(r"^Delete")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete this twitch?")
+    page.get_by_role("button", name="Yes, delete this twitch").click()
+    expect(page.get_by_role("status")).to_contain_text("The twitch was deleted.")
     expect(page.get_by_role("row").filter(has_text=f"{marker}, edited")).to_have_count(0)
     try:
         live_server.get_json(f"/api/v1/twitches/{created['id']}")

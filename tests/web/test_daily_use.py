@@ -79,3 +79,22 @@ def test_no_twitches_is_one_tap_from_home(client: TestClient, diary: Diary, csrf
     checkin = diary.get_checkin(date.today())
     assert checkin is not None and checkin.no_twitches
     assert "no twitches today" in client.get(response.headers["location"]).text.lower()
+
+
+def test_the_diary_pages_by_month_and_filters_by_place(client: TestClient, diary: Diary) -> None:
+    old = date.today().replace(day=1) - timedelta(days=40)
+    diary.add_twitch("left_thigh", f"{old.isoformat()}T10:00", note="old thigh")
+    diary.add_twitch("neck", f"{old.isoformat()}T11:00", note="old neck")
+    diary.add_twitch("right_calf", note="today calf")
+    recent = client.get("/diary").text
+    assert "today calf" in recent and "old thigh" not in recent
+    month = client.get(f"/diary?view=month&day={old.isoformat()}").text
+    assert f"{old:%B %Y}" in month and "old thigh" in month and "today calf" not in month
+    assert f'href="/diary?view=month&day={old.isoformat()}#day-{old.isoformat()}"' in month
+    only = client.get(f"/diary?view=month&day={old.isoformat()}&site=neck").text
+    assert "old neck" in only and "old thigh" not in only
+    week = client.get(f"/diary?view=week&day={old.isoformat()}").text
+    assert "Week of" in week and "old thigh" in week
+    empty_day = old + timedelta(days=1)
+    opened = client.get(f"/diary?view=month&day={empty_day.isoformat()}").text
+    assert f'id="day-{empty_day.isoformat()}"' in opened, "a tapped day opens even when empty"
