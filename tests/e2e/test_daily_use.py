@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import LiveServer, PageProblems, start_server, stop_server
+from .conftest import LiveServer, PageProblems, assert_accessible, start_server, stop_server
+from .test_pages import PAGES
 
 LEFT_THIGH = re.compile(r"^Left thigh \(front, above the knee\)")
 SIZES = {
@@ -184,3 +185,65 @@ def test_the_diary_opens_a_tapped_calendar_day_and_deletes_only_after_asking(
     page.get_by_role("button", name="Yes, delete this twitch").click()
     expect(page.get_by_role("status")).to_contain_text("The twitch was deleted.")
     expect(page.get_by_role("row").filter(has_text=note)).to_have_count(0)
+
+
+@pytest.mark.parametrize("site", ["eyelid", "tongue"])
+def test_eyelid_and_tongue_have_44_px_targets_that_log(
+    sized: Page, live_server: LiveServer, site: str
+) -> None:
+    page = sized
+    page.goto("/log")
+    button = page.locator(f'[data-quick-site="{site}"]')
+    box = button.bounding_box()
+    assert box is not None and box["width"] >= 44 and box["height"] >= 44, box
+    height = page.viewport_size["height"] if page.viewport_size else 0
+    assert box["y"] + box["height"] <= height, "on the first screen"
+    button.click()
+    expect(page.locator("#log-status .toast").first).to_contain_text(f"in the {site}")
+
+
+@pytest.fixture
+def phone_axe(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A phone-sized page whose context bypasses CSP, only so axe-core can be injected."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", bypass_csp=True, **SIZES["phone"]
+    )  # type: ignore[arg-type]
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_passes_axe_on_a_phone(phone_axe: Page, path: str) -> None:
+    response = phone_axe.goto(path)
+    assert response is not None and response.status == 200
+    phone_axe.wait_for_load_state("networkidle")
+    assert_accessible(phone_axe)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_new_states_pass_axe(browser: Browser, live_server: LiveServer, size: str) -> None:
+    """The month calendar, the delete question, "same as yesterday" and a confirmation toast."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", bypass_csp=True, **SIZES[size]
+    )  # type: ignore[arg-type]
+    page = context.new_page()
+    day = date.today() - timedelta(days=90 if size == "phone" else 91)
+    page.request.put(f"/api/v1/checkins/{day.isoformat()}", data={"sleep_hours": 7})
+    created = page.request.post(
+        "/api/v1/twitches", data={"site": "neck", "time": f"{day.isoformat()}T09:00"}
+    ).json()
+    for path in (
+        f"/diary?view=month&day={day.isoformat()}",
+        f"/diary?view=week&day={day.isoformat()}&site=neck",
+        f"/diary/twitches/{created['id']}/delete",
+        f"/diary/checkins/{day.isoformat()}/delete",
+        f"/checkin?date={(day + timedelta(days=1)).isoformat()}",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert_accessible(page)
+    page.goto("/log")
+    page.locator('[data-quick-site="face"]').click()
+    expect(page.locator("#log-status .toast")).not_to_have_count(0)
+    assert_accessible(page)
+    context.close()

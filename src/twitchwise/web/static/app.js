@@ -8,7 +8,7 @@
     var target = event.target;
     if (!(target instanceof Element)) return;
     var region = target.closest("a.region[data-site]");
-    var listButton = target.closest("[data-site-button]");
+    var listButton = target.closest("[data-site-button], [data-quick-site]");
     if (listButton && event.isTrusted) placeStatus(event.clientY, listButton);
     if (!region) return;
     var button = document.querySelector('[data-site-button="' + region.getAttribute("data-site") + '"]');
