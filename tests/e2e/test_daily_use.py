@@ -247,3 +247,20 @@ def test_the_new_states_pass_axe(browser: Browser, live_server: LiveServer, size
     expect(page.locator("#log-status .toast")).not_to_have_count(0)
     assert_accessible(page)
     context.close()
+
+
+def test_same_as_yesterday_is_one_tap_and_the_check_in_fits_a_short_page(
+    sized: Page, live_server: LiveServer
+) -> None:
+    page = sized
+    day = date.today() - timedelta(days=120 if page.size_name == "phone" else 122)  # type: ignore[attr-defined]
+    before = (day - timedelta(days=1)).isoformat()
+    page.request.put(f"/api/v1/checkins/{before}", data={"sleep_hours": 6.5, "stress_level": 3})
+    page.goto(f"/checkin?date={day.isoformat()}")
+    # Folded parts keep the form short; the old page was about 4,500 px tall on a phone.
+    assert page.evaluate("document.documentElement.scrollHeight") < 3000
+    page.get_by_role("button", name="Same as yesterday").click()
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    expect(page.get_by_label("Hours slept last night", exact=True)).to_have_value("6.5")
+    stored = live_server.get_json(f"/api/v1/checkins/{day.isoformat()}")
+    assert isinstance(stored, dict) and stored["stress_level"] == 3

@@ -31,6 +31,9 @@ NUMBERS: dict[str, tuple[float, float]] = {
 }
 
 
+#: The drinks shown at once; the others fold away under "More drinks" (a shorter form on a phone).
+COMMON_DRINKS = ("coffee", "espresso", "black_tea", "cola")
+
 LABELS = {
     "date": "Day",
     "sleep_hours": "Hours slept",
@@ -105,6 +108,7 @@ def _page(
         checked=checked,
         symptoms=_symptoms(),
         drinks=drinks(),
+        common_drinks=COMMON_DRINKS,
         saved=saved,
         labels=LABELS | {f"drink_{d.id}": d.label for d in drinks()},
         flags=_flag_levels(saved.symptoms) if saved else {},
