@@ -98,3 +98,35 @@ def test_the_diary_pages_by_month_and_filters_by_place(client: TestClient, diary
     empty_day = old + timedelta(days=1)
     opened = client.get(f"/diary?view=month&day={empty_day.isoformat()}").text
     assert f'id="day-{empty_day.isoformat()}"' in opened, "a tapped day opens even when empty"
+
+
+def test_an_experiment_starts_tomorrow_and_home_says_so(
+    client: TestClient, diary: Diary, csrf: Csrf
+) -> None:
+    page = client.get("/experiment").text
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert f'value="{tomorrow}"' in page
+    response = client.post(
+        "/experiment/start",
+        data={"csrf_token": csrf("/experiment"), "factor": "caffeine", "design": "ABAB",
+              "phase_days": "7", "washout_days": "0", "start": ""},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    active = diary.active_experiment()
+    assert active is not None and active[1]["start"] == tomorrow
+    assert "The experiment starts tomorrow" in client.get("/").text
+
+
+def test_switch_news_names_the_day_the_routine_changes() -> None:
+    from twitchwise.stats import plan_experiment
+    from twitchwise.web.pages.home import switch_news
+
+    plan = plan_experiment("caffeine", design="AB", phase_days=7, washout_days=0, start=DAY)
+    second = plan.phases[1]
+    todo = plan.usual if second.condition == "A" else plan.change
+    assert switch_news(plan, second.start) == f"The routine switches today: {todo}"
+    assert switch_news(plan, second.start - timedelta(days=1)) == (
+        f"Tomorrow the routine switches: {todo}"
+    )
+    assert switch_news(plan, second.start + timedelta(days=2)) is None
