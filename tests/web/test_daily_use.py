@@ -130,3 +130,21 @@ def test_switch_news_names_the_day_the_routine_changes() -> None:
         f"Tomorrow the routine switches: {todo}"
     )
     assert switch_news(plan, second.start + timedelta(days=2)) is None
+
+
+def test_imported_health_values_show_in_the_diary_with_friendly_names(
+    client: TestClient, diary: Diary
+) -> None:
+    from twitchwise.diary import DayValue
+
+    today = date.today()
+    diary.import_day_values(
+        [DayValue(today, "steps", 8123), DayValue(today, "hrv_sdnn_ms", 41.5),
+         DayValue(today, "resting_heart_rate_bpm", 58)],
+        "apple-health",
+    )  # fmt: skip
+    page = client.get("/diary").text
+    assert "Steps</dt><dd>8,123" in page
+    assert "Heart rate variability (SDNN)</dt><dd>42 ms" in page
+    assert "Resting heart rate</dt><dd>58 beats a minute" in page
+    assert "hrv sdnn" not in page.lower() and "hrv_sdnn_ms" not in page

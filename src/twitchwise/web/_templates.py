@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from twitchwise.engine._vocab import site_label
 
+from ._metrics import metric_label
 from ._security import CSRF_FIELD
 
 HERE = Path(__file__).parent
@@ -89,6 +90,7 @@ def make_templates() -> Jinja2Templates:
         nice_time=nice_time,
         number=number,
         triage_label=lambda t: TRIAGE_LABELS.get(str(t), str(t)),
+        metric_label=metric_label,
     )
     env.globals.update(csrf_input=csrf_input, nav=NAV, vendor_versions=vendor_versions)
     return templates

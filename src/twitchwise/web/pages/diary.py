@@ -17,6 +17,7 @@ from twitchwise.engine._vocab import SITE_IDS, site_label
 from .._bodymap import site_title
 from .._charts import heat_map, timeline
 from .._deps import get_diary
+from .._metrics import metric_label, show_value
 from .._templates import nice_date
 from ._common import Form, redirect, render
 from ._drinks import checkin_summary
@@ -33,6 +34,8 @@ class Day:
     day: date
     twitches: list[Twitch] = field(default_factory=list)
     checkin: CheckIn | None = None
+    imported: list[tuple[str, str, str]] = field(default_factory=list)
+    """(label, value in words, source) of values imported from other apps."""
 
     @property
     def total(self) -> int:
@@ -80,6 +83,10 @@ def diary_page(
     for c in checkins:
         if period.start <= c.day <= period.end:
             days.setdefault(c.day, Day(c.day)).checkin = c
+    for source, value in diary.list_day_values(period.start, period.end):
+        days.setdefault(value.day, Day(value.day)).imported.append(
+            (metric_label(value.metric), show_value(value.metric, value.value), source)
+        )
     if day is not None and period.start <= day <= period.end:
         days.setdefault(day, Day(day))
     recent_counts = {d: n for d, n in counts.items() if d >= overview_start}
