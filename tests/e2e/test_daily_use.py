@@ -264,3 +264,29 @@ def test_same_as_yesterday_is_one_tap_and_the_check_in_fits_a_short_page(
     expect(page.get_by_label("Hours slept last night", exact=True)).to_have_value("6.5")
     stored = live_server.get_json(f"/api/v1/checkins/{day.isoformat()}")
     assert isinstance(stored, dict) and stored["stress_level"] == 3
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_twitch_logged_offline_is_sent_once_when_back_online(
+    browser: Browser, fresh_server: LiveServer, size: str
+) -> None:
+    context = browser.new_context(base_url=fresh_server.url, locale="en-GB", **SIZES[size])  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto("/log")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now the service worker controls the page and has cached it
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+    context.set_offline(True)
+    page.reload()  # the log page opens without a network, from the cache
+    region = page.get_by_role("link", name=LEFT_THIGH)
+    region.click()
+    expect(page.locator("#log-status")).to_contain_text("kept on this phone")
+    assert _left_thigh_count(fresh_server) == 0
+    context.set_offline(False)
+    expect(page.locator("#log-status")).to_contain_text("Sent: the left thigh twitch")
+    assert _left_thigh_count(fresh_server) == 1
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert _left_thigh_count(fresh_server) == 1, "sent twice"
+    assert page.evaluate("localStorage.getItem('twitchwise-offline-log')") == "[]"
+    context.close()

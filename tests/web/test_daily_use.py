@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
@@ -148,3 +148,28 @@ def test_imported_health_values_show_in_the_diary_with_friendly_names(
     assert "Heart rate variability (SDNN)</dt><dd>42 ms" in page
     assert "Resting heart rate</dt><dd>58 beats a minute" in page
     assert "hrv sdnn" not in page.lower() and "hrv_sdnn_ms" not in page
+
+
+def test_a_tap_queued_offline_and_sent_twice_logs_once(
+    client: TestClient, diary: Diary, csrf: Csrf
+) -> None:
+    tap = (datetime.now().astimezone() - timedelta(minutes=5)).isoformat(timespec="milliseconds")
+    data = {"csrf_token": csrf("/log"), "site": "left_thigh", "when": tap, "queued": "1"}
+    for _ in range(2):
+        response = client.post("/log", data=data, headers={"HX-Request": "true"})
+        assert response.status_code == 200 and "in the left thigh" in response.text
+    assert len(diary.list_twitches()) == 1
+    other = {**data, "when": tap.replace(tap[20:23], "999")}  # another tap, another millisecond
+    client.post("/log", data=other, headers={"HX-Request": "true"})
+    assert len(diary.list_twitches()) == 2
+
+
+def test_the_app_is_installable_manifest_and_service_worker(client: TestClient) -> None:
+    page = client.get("/log").text
+    assert '<link rel="manifest" href="/static/manifest.webmanifest">' in page
+    manifest = client.get("/static/manifest.webmanifest").json()
+    assert manifest["start_url"] == "/log" and manifest["display"] == "standalone"
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and "javascript" in worker.headers["content-type"]

@@ -114,4 +114,85 @@
     if (event.target instanceof Element && event.target.matches("input[data-caffeine-mg]")) updateCaffeine();
   });
   document.addEventListener("DOMContentLoaded", updateCaffeine);
+
+  // Offline logging. A tap that cannot reach the app is kept on this device (localStorage) with
+  // the exact time of the tap, and sent when the phone is back online. Each queued tap carries
+  // `queued=1` and its own millisecond time, and the server answers a repeat of the same site and
+  // time with the twitch it already has, so a send that was cut off half-way never logs twice.
+  var QUEUE_KEY = "twitchwise-offline-log";
+  var lastLog = null;
+
+  function pad(n, width) { return String(Math.abs(n)).padStart(width || 2, "0"); }
+  function localIso(d) {
+    var off = -d.getTimezoneOffset();
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + pad(d.getMilliseconds(), 3) +
+      (off >= 0 ? "+" : "-") + pad(Math.floor(Math.abs(off) / 60)) + ":" + pad(Math.abs(off) % 60);
+  }
+  function readQueue() {
+    try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function writeQueue(items) { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); }
+
+  function say(text, kind) {
+    var status = document.getElementById("log-status");
+    if (!status) return;
+    var box = document.createElement("div");
+    box.className = "notice toast " + (kind || "");
+    var p = document.createElement("p");
+    p.textContent = text;
+    box.appendChild(p);
+    status.insertBefore(box, status.firstChild);
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail || {};
+    if (!detail.elt || detail.elt.id !== "log-form" || !detail.formData) return;
+    var item = {};
+    detail.formData.forEach(function (value, key) { if (typeof value === "string") item[key] = value; });
+    if (!item.when) item.when = localIso(new Date());
+    lastLog = item;
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var detail = event.detail || {};
+    if (!detail.elt || detail.elt.id !== "log-form" || !lastLog) return;
+    var queue = readQueue();
+    queue.push(lastLog);
+    writeQueue(queue);
+    var place = (lastLog.site || "").replace(/_/g, " ");
+    lastLog = null;
+    say("No connection: the " + place + " twitch is kept on this phone and will be sent when you are back online.", "waiting");
+  });
+
+  var flushing = false;
+  function flush() {
+    if (flushing || !navigator.onLine) return;
+    var queue = readQueue();
+    if (!queue.length) return;
+    flushing = true;
+    var item = queue[0];
+    var body = new URLSearchParams(item);
+    body.set("queued", "1");
+    fetch("/log", {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" }
+    }).then(function (response) {
+      // Sent (or refused for good, e.g. a bad value): either way it leaves the queue.
+      var rest = readQueue().filter(function (q) { return !(q.when === item.when && q.site === item.site); });
+      writeQueue(rest);
+      flushing = false;
+      if (response.ok) say("Sent: the " + (item.site || "").replace(/_/g, " ") + " twitch logged while offline.", "success");
+      flush();
+    }).catch(function () { flushing = false; });
+  }
+  window.addEventListener("online", flush);
+  document.addEventListener("DOMContentLoaded", flush);
+
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () {});
+    });
+  }
 })();
