@@ -290,3 +290,20 @@ def test_a_twitch_logged_offline_is_sent_once_when_back_online(
     assert _left_thigh_count(fresh_server) == 1, "sent twice"
     assert page.evaluate("localStorage.getItem('twitchwise-offline-log')") == "[]"
     context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_dark_mode_follows_the_system_and_passes_axe(
+    browser: Browser, live_server: LiveServer, size: str
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", bypass_csp=True, color_scheme="dark",
+        **SIZES[size],
+    )  # type: ignore[arg-type]  # fmt: skip
+    page = context.new_page()
+    for path in ("/", "/log", "/checkin", "/diary", "/insights", "/experiment", "/assess"):
+        page.goto(path)
+        background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+        assert background == "rgb(18, 24, 27)", f"{path} is not dark: {background}"
+        assert_accessible(page)
+    context.close()
