@@ -307,3 +307,28 @@ def test_dark_mode_follows_the_system_and_passes_axe(
         assert background == "rgb(18, 24, 27)", f"{path} is not dark: {background}"
         assert_accessible(page)
     context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_first_run_welcome_and_assessment_history_pass_axe(
+    browser: Browser, fresh_server: LiveServer, size: str
+) -> None:
+    context = browser.new_context(
+        base_url=fresh_server.url, locale="en-GB", bypass_csp=True, **SIZES[size]
+    )  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto("/")
+    welcome = page.get_by_role("region", name="Welcome to twitchwise")
+    expect(welcome).to_be_visible()
+    expect(welcome).to_contain_text("not a diagnosis")
+    assert_accessible(page)
+    page.goto("/assessments")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your assessments")
+    assert_accessible(page)
+    page.goto("/log")
+    page.get_by_role("link", name=LEFT_THIGH).click()
+    expect(page.locator("#log-status .toast")).to_have_count(1)
+    page.goto("/")
+    expect(page.get_by_role("region", name="Welcome to twitchwise")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("^Log the same again"))).to_be_visible()
+    context.close()

@@ -173,3 +173,16 @@ def test_the_app_is_installable_manifest_and_service_worker(client: TestClient) 
         assert client.get(icon["src"]).status_code == 200
     worker = client.get("/sw.js")
     assert worker.status_code == 200 and "javascript" in worker.headers["content-type"]
+
+
+def test_first_run_welcome_then_the_assessment_history(client: TestClient, diary: Diary) -> None:
+    home = client.get("/").text
+    assert "Welcome to twitchwise" in home and "not a diagnosis" in home
+    assert "No assessments yet" in client.get("/assessments").text
+    for triage, headline in (("self_care", "Probably harmless"), ("doctor", "See a doctor")):
+        diary.record_assessment({}, {"triage": triage, "headline": headline}, "web")
+    home = client.get("/").text
+    assert "Welcome to twitchwise" not in home and 'href="/assessments"' in home
+    history = client.get("/assessments").text
+    assert history.index("See a doctor") < history.index("Probably harmless")
+    assert history.count('href="/assess/result/') == 2

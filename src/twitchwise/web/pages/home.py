@@ -40,7 +40,14 @@ def home(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
         experiment=experiment,
         last=todays[-1] if todays else None,
         switch=switch_news(_active_plan(diary), today),
+        first_run=not (week or latest or diary.list_checkins() or diary.list_twitches()),
     )
+
+
+@router.get("/assessments", response_class=HTMLResponse)
+def assessments(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
+    """Past assessments, newest first: how the advice changed over time."""
+    return render(request, "assessments.html", "assess", records=diary.list_assessments(limit=200))
 
 
 def _experiment_today(diary: Diary, today: date) -> ExperimentStatus | None:
