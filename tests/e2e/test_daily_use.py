@@ -332,3 +332,24 @@ def test_first_run_welcome_and_assessment_history_pass_axe(
     expect(page.get_by_role("region", name="Welcome to twitchwise")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("^Log the same again"))).to_be_visible()
     context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_reminder_times_make_a_calendar_file(
+    browser: Browser, live_server: LiveServer, size: str
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", bypass_csp=True, **SIZES[size]
+    )  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto("/")
+    page.goto("/reminders")
+    page.get_by_label("Time", exact=True).fill("20:45")
+    page.get_by_role("button", name="Update the link").click()
+    expect(page.get_by_text("At 20:45 every day.")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the calendar file (.ics)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in text and "T204500" in text and "RRULE:FREQ=DAILY" in text
+    context.close()

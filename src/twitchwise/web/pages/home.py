@@ -13,9 +13,12 @@ from twitchwise.diary import Diary
 from twitchwise.stats import ExperimentPlan, ExperimentStatus, experiment_status
 
 from .._deps import get_diary
+from . import reminders
 from ._common import render
 
 router = APIRouter()
+# Reminders hang off the home page's router, so the shared list of page modules stays as it is.
+router.include_router(reminders.router)
 
 
 @router.get("/", response_class=HTMLResponse)
