@@ -353,3 +353,51 @@ def test_reminder_times_make_a_calendar_file(
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in text and "T204500" in text and "RRULE:FREQ=DAILY" in text
     context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_what_you_told_us_stays_inside_its_card(
+    browser: Browser, live_server: LiveServer, size: str
+) -> None:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **SIZES[size])  # type: ignore[arg-type]
+    page = context.new_page()
+    case = {
+        "sites": ["left_thigh", "right_calf", "left_upper_arm", "eyelid", "right_hamstring"],
+        "duration_days": 40,
+        "factors": {"caffeine_mg_per_day": 600},
+        "medications": ["Salbutamol-inhaler-100-micrograms-two-puffs-when-needed-for-asthma"],
+    }
+    response = page.request.post("/api/v1/assess?record=true", data=case)
+    assert response.ok, response.text()
+    page.goto("/assessments")
+    page.get_by_role("link", name=re.compile("^See this result")).first.click()
+    told = page.get_by_role("region", name="What you told us")
+    expect(told).to_be_visible()
+    card = told.bounding_box()
+    assert card is not None
+    for item in told.locator("dd").all():
+        box = item.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= card["x"] + card["width"] + 1, box
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_an_experiment_planned_today_starts_tomorrow_and_home_says_so(
+    browser: Browser, fresh_server: LiveServer, size: str
+) -> None:
+    context = browser.new_context(base_url=fresh_server.url, locale="en-GB", **SIZES[size])  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto("/experiment")
+    tomorrow = date.today() + timedelta(days=1)
+    expect(page.get_by_label("First day", exact=True)).to_have_value(tomorrow.isoformat())
+    plan = page.get_by_role("region", name="Plan a new experiment")
+    plan.get_by_role("radio").first.check()
+    plan.get_by_role("button", name="Start the experiment").click()
+    expect(page.get_by_role("region", name=re.compile(r"\(running\)$"))).to_be_visible()
+    page.goto("/")
+    expect(page.get_by_text("The experiment starts tomorrow")).to_be_visible()
+    context.close()
