@@ -59,3 +59,11 @@ def test_a_plain_path_opens_a_sqlite_diary(tmp_path: Path) -> None:
         diary.add_twitch("left_thigh", AT)
     with Diary.open(f"sqlite:///{tmp_path / 'plain.db'}") as diary:
         assert len(diary.list_twitches()) == 1
+
+
+def test_a_new_caffeine_total_without_drinks_forgets_the_old_drinks() -> None:
+    """The CLI's --caffeine-mg changes the total: the drinks counted earlier no longer add up."""
+    with Diary.memory() as diary:
+        diary.save_checkin(DAY, caffeine_mg=384, drinks={"coffee": 4})
+        assert diary.save_checkin(DAY, sleep_hours=7).drinks == (("coffee", 4.0),)
+        assert diary.save_checkin(DAY, caffeine_mg=50).drinks == ()

@@ -219,6 +219,8 @@ class Diary:
                 session.add(row)
             if replace:
                 clean = {**empty_checkin(), **clean}
+            elif "caffeine_mg" in clean and "drinks" not in clean:
+                clean["drinks"] = ()  # a new total no longer comes from the drinks counted
             for name, value in checkin_columns(clean).items():
                 setattr(row, name, value)
             row.updated_at = utc_now()
