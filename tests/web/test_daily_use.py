@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -186,3 +187,32 @@ def test_first_run_welcome_then_the_assessment_history(client: TestClient, diary
     history = client.get("/assessments").text
     assert history.index("See a doctor") < history.index("Probably harmless")
     assert history.count('href="/assess/result/') == 2
+
+
+EXPORT = (
+    Path(__file__).parents[1]
+    / "data"
+    / "apple-health"
+    / "k0rventen-apple-health-grafana-test-export.zip"
+)
+
+
+def _import(client: TestClient, csrf: Csrf) -> str:
+    with EXPORT.open("rb") as file:
+        response = client.post(
+            "/import",
+            data={"csrf_token": csrf("/import")},
+            files={"export": (EXPORT.name, file, "application/zip")},
+        )
+    assert response.status_code == 200, response.text[-500:]
+    return response.text
+
+
+def test_an_export_that_misses_the_diary_days_says_so(
+    client: TestClient, diary: Diary, csrf: Csrf
+) -> None:
+    page = _import(client, csrf)
+    assert "These days do not overlap your diary yet." in page
+    first = min(v.day for _, v in diary.list_day_values())
+    diary.save_checkin(first, sleep_hours=7)
+    assert "do not overlap" not in _import(client, csrf)

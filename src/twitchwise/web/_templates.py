@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from twitchwise.engine._vocab import site_label
 
 from ._metrics import metric_label
+from ._overlap import diary_overlaps
 from ._security import CSRF_FIELD
 
 HERE = Path(__file__).parent
@@ -93,4 +94,5 @@ def make_templates() -> Jinja2Templates:
         metric_label=metric_label,
     )
     env.globals.update(csrf_input=csrf_input, nav=NAV, vendor_versions=vendor_versions)
+    env.globals.update(diary_overlaps=diary_overlaps)
     return templates
