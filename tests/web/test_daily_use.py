@@ -216,3 +216,27 @@ def test_an_export_that_misses_the_diary_days_says_so(
     first = min(v.day for _, v in diary.list_day_values())
     diary.save_checkin(first, sleep_hours=7)
     assert "do not overlap" not in _import(client, csrf)
+
+
+def test_the_experiment_page_says_the_factor_in_words_and_one_date_format(
+    client: TestClient, diary: Diary
+) -> None:
+    from twitchwise.stats import plan_experiment
+
+    start = date.today() - timedelta(days=8)
+    plan = plan_experiment("caffeine", design="ABAB", phase_days=7, washout_days=0, start=start)
+    diary.save_experiment(plan.model_dump(mode="json"))
+    for path in ("/experiment", "/"):
+        text = re.sub(r"<[^>]+>", " ", client.get(path).text.split("<main", 1)[1])
+        assert "caffeine_mg" not in text, path
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), path
+    assert f"{start:%a} {start.day} {start:%b %Y}" in client.get("/experiment").text
+
+
+def test_in_words_leaves_other_text_alone() -> None:
+    from twitchwise.web._metrics import in_words
+
+    assert (
+        in_words("No caffeine_mg values on 2026-03-02.") == "No caffeine values on Mon 2 Mar 2026."
+    )
+    assert in_words("steps_total and 2026-02-30 stay") == "steps_total and 2026-02-30 stay"

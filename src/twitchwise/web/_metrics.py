@@ -6,7 +6,9 @@ unit, and an unknown one is still shown (its id with spaces) rather than hidden.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,22 @@ def show_value(metric: str, value: float) -> str:
     """`"resting_heart_rate_bpm", 58.0` -> `"58 beats a minute"`."""
     known = METRICS.get(metric)
     return known.show(value) if known else f"{value:g}"
+
+
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_METRIC_ID = re.compile(r"\b(" + "|".join(sorted(METRICS, key=len, reverse=True)) + r")\b")
+
+
+def in_words(text: str) -> str:
+    """Sentences from the statistics, as the pages show them: column ids in words
+    ("caffeine_mg" -> "caffeine") and dates in the app's one format ("Tue 1 Dec 2026")."""
+
+    def day(match: re.Match[str]) -> str:
+        try:
+            value = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return match[0]
+        return f"{value:%a} {value.day} {value:%b %Y}"
+
+    text = _ISO_DAY.sub(day, text)
+    return _METRIC_ID.sub(lambda m: METRICS[m[1]].label.lower(), text)

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from twitchwise.engine._vocab import site_label
 
-from ._metrics import metric_label
+from ._metrics import in_words, metric_label
 from ._overlap import diary_overlaps
 from ._security import CSRF_FIELD
 
@@ -92,6 +92,7 @@ def make_templates() -> Jinja2Templates:
         number=number,
         triage_label=lambda t: TRIAGE_LABELS.get(str(t), str(t)),
         metric_label=metric_label,
+        in_words=in_words,
     )
     env.globals.update(csrf_input=csrf_input, nav=NAV, vendor_versions=vendor_versions)
     env.globals.update(diary_overlaps=diary_overlaps)
