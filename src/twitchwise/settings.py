@@ -5,10 +5,10 @@ Built by whoever needs them (CLI callback, web app factory), never at import tim
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from twitchwise._datadir import default_db_url
+from twitchwise._datadir import db_url, default_db_url
 
 
 class Settings(BaseSettings):
@@ -34,3 +34,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         4096, ge=1, le=1024 * 1024, description="largest upload the import page accepts (MiB)"
     )
+
+    @field_validator("db")
+    @classmethod
+    def _path_is_sqlite(cls, value: str) -> str:
+        """A plain path (`/path/diary.db`), as the README invites, is a SQLite file."""
+        return db_url(value)

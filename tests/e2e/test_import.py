@@ -24,7 +24,11 @@ def test_an_apple_health_export_fills_the_diary(js: bool, page: Page, nojs_page:
     expect(done).to_be_visible(timeout=30_000)
     summary = browser_page.get_by_role("status").filter(has=done)
     expect(summary).to_contain_text("days filled")
-    expect(summary.get_by_role("table")).to_contain_text("sleep hours")
+    expect(summary.get_by_role("table")).to_contain_text("Sleep")  # a name, not "sleep hours"
+    expect(summary.get_by_role("table")).not_to_contain_text("_")
+    # The upload's own progress has done its job once there is an answer: no "Uploading: 100%".
+    expect(browser_page.locator("#upload-progress-text")).to_have_text("")
+    expect(browser_page.locator("#upload-progress")).to_be_hidden()
 
 
 def test_a_file_that_is_not_an_export_changes_nothing(page: Page, tmp_path: Path) -> None:
@@ -37,6 +41,7 @@ def test_a_file_that_is_not_an_export_changes_nothing(page: Page, tmp_path: Path
     expect(alert).to_be_visible(timeout=30_000)
     expect(alert).to_contain_text("Nothing was imported")
     expect(alert).to_contain_text("Your diary is unchanged")
+    expect(page.locator("#upload-progress-text")).to_have_text("")
 
 
 def test_importing_without_choosing_a_file_says_what_to_do(nojs_page: Page) -> None:

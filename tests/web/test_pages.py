@@ -178,7 +178,7 @@ def test_diary_shows_entries_and_edits_and_deletes_them(
     response = client.post(
         f"/diary/twitches/{twitch.id}",
         data={
-            "csrf_token": csrf("/diary"),
+            "csrf_token": csrf(f"/diary/twitches/{twitch.id}/edit"),
             "when": yesterday.strftime("%Y-%m-%dT%H:%M"),
             "site": "right_calf",
             "count": "2",
@@ -189,17 +189,22 @@ def test_diary_shows_entries_and_edits_and_deletes_them(
     )
     assert response.status_code == 303
     assert diary.get_twitch(twitch.id).site == "right_calf"
+    assert "Your changes are saved." in client.get(response.headers["location"]).text
+    edit_path = f"/diary/twitches/{twitch.id}/edit"
     bad = client.post(
         f"/diary/twitches/{twitch.id}",
-        data={"csrf_token": csrf("/diary"), "when": "", "site": "right_calf", "count": "0"},
+        data={"csrf_token": csrf(edit_path), "when": "", "site": "right_calf", "count": "0"},
     )
     assert bad.status_code == 422 and error_for(bad.text, "count")
-    client.post(f"/diary/twitches/{twitch.id}/delete", data={"csrf_token": csrf("/diary")})
-    assert diary.list_twitches() == []
-    client.post(
-        f"/diary/checkins/{yesterday.date().isoformat()}/delete",
-        data={"csrf_token": csrf("/diary")},
-    )
+    # Deleting asks first (a page of its own), then says it is done.
+    confirm = f"/diary/twitches/{twitch.id}/delete"
+    assert "Delete this twitch?" in client.get(confirm).text
+    assert diary.list_twitches() != []
+    gone = client.post(confirm, data={"csrf_token": csrf(confirm)})
+    assert diary.list_twitches() == [] and "The twitch was deleted." in gone.text
+    confirm = f"/diary/checkins/{yesterday.date().isoformat()}/delete"
+    assert "Delete this check-in?" in client.get(confirm).text
+    client.post(confirm, data={"csrf_token": csrf(confirm)})
     assert diary.list_checkins() == []
 
 

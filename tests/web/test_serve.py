@@ -52,3 +52,31 @@ def test_allowed_host_is_passed_to_the_app(served: dict[str, Any]) -> None:
     assert result.exit_code == 0, result.output
     assert served["app"].state.settings.allowed_hosts == ["diary.lan", "10.0.0.2"]
     assert "--allowed-host" in result.output  # the warning says how other names get in
+
+
+def test_a_plain_path_in_twitchwise_db_is_a_sqlite_file(
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The README says TWITCHWISE_DB=/path/diary.db: a plain path, not a URL, must work."""
+    monkeypatch.setenv("TWITCHWISE_DB", str(tmp_path / "plain.db"))
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert served["app"].state.settings.db == f"sqlite:///{tmp_path / 'plain.db'}"
+    assert (tmp_path / "plain.db").is_file()
+
+
+def test_help_has_no_type_tags() -> None:
+    for command in (["--help"], ["serve", "--help"], ["diary", "--help"], ["log", "--help"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+        assert "<bool>" not in result.output and "<str>" not in result.output, result.output
+        assert "<int" not in result.output and "<float" not in result.output, result.output
+
+
+def test_a_diary_that_cannot_be_opened_is_one_line_not_a_traceback(
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TWITCHWISE_DB", str(tmp_path / "no-such-folder" / "diary.db"))
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert "Traceback" not in result.output and served == {}

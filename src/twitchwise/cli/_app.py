@@ -11,6 +11,10 @@ import typer
 if TYPE_CHECKING:
     from twitchwise.settings import Settings
 
+from . import _help
+
+_help.install()
+
 app = typer.Typer(
     name="twitchwise",
     help="Guidance, a diary and honest statistics for muscle twitching. Guidance, not a diagnosis.",
@@ -32,7 +36,7 @@ def _root(
         typer.Option(
             "--db",
             envvar="TWITCHWISE_DB",
-            help="Database URL (default: SQLite in your user data folder).",
+            help="Database URL or SQLite file path (default: SQLite in your user data folder).",
         ),
     ] = None,
 ) -> None:
@@ -53,7 +57,9 @@ def db_url(ctx: typer.Context) -> str:
     obj = ctx.find_root().obj
     if isinstance(obj, _Root) and obj.built is None:
         if obj.db:
-            return obj.db
+            from twitchwise._datadir import db_url as as_url
+
+            return as_url(obj.db)
         if "TWITCHWISE_DB" not in os.environ:  # an empty one: let Settings judge it, as before
             from twitchwise._datadir import default_db_url
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ._app import app, settings
+from ._errors import fail
 
 
 @app.command()
@@ -30,6 +31,7 @@ def serve(
     """Start the web app and print its address; stop it with Ctrl+C."""
     import uvicorn
 
+    from twitchwise.diary import DiaryError
     from twitchwise.web import create_app
 
     base = settings(ctx)
@@ -40,7 +42,10 @@ def serve(
             "allowed_hosts": [*base.allowed_hosts, *(allowed_host or [])],
         }
     )
-    web_app = create_app(config)
+    try:
+        web_app = create_app(config)
+    except DiaryError as exc:  # a diary that cannot be opened is one clear line, not a traceback
+        fail(str(exc))
     shown = f"[{config.host}]" if ":" in config.host else config.host
     typer.echo(f"twitchwise is running at http://{shown}:{config.port}/ (press Ctrl+C to stop)")
     if config.host not in {"127.0.0.1", "localhost", "::1"}:

@@ -43,6 +43,7 @@ def between(column: Any, start: date | None, end: date | None) -> list[Any]:
 def empty_checkin() -> dict[str, Any]:
     empty: dict[str, Any] = dict.fromkeys(DAY_COLUMNS)
     empty["symptoms"], empty["medications"] = (), ()
+    empty["drinks"], empty["no_twitches"] = (), False
     return empty
 
 

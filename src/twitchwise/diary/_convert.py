@@ -47,6 +47,8 @@ def checkin_columns(values: dict[str, Any]) -> dict[str, Any]:
     for name in ("symptoms", "medications"):
         if name in columns:
             columns[name] = list(columns[name])
+    if "drinks" in columns:
+        columns["drinks"] = dict(columns["drinks"]) or None
     return columns
 
 
@@ -54,7 +56,8 @@ def to_checkin(row: CheckInRow) -> CheckIn:
     values = {name: getattr(row, name) for name in DAY_COLUMNS}
     values["symptoms"] = tuple(values["symptoms"] or ())
     values["medications"] = tuple(values["medications"] or ())
-    return CheckIn(day=row.day, **values)
+    drinks = tuple(sorted((str(k), float(v)) for k, v in (row.drinks or {}).items()))
+    return CheckIn(day=row.day, **values, drinks=drinks, no_twitches=bool(row.no_twitches))
 
 
 def to_experiment(row: ExperimentRow) -> Experiment:

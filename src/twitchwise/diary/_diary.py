@@ -143,6 +143,7 @@ class Diary:
             row = TwitchRow(**twitch_columns(clean), created_at=utc_now())
             session.add(row)
             session.flush()
+            _twitched_on(session, row.local_day)
             return to_twitch(row)
 
     def get_twitch(self, twitch_id: int) -> Twitch:
@@ -218,6 +219,7 @@ class Diary:
             for name, value in twitch_columns(clean).items():
                 setattr(row, name, value)
             session.flush()
+            _twitched_on(session, row.local_day)
             return to_twitch(row)
 
     def delete_twitch(self, twitch_id: int) -> None:
@@ -252,17 +254,26 @@ class Diary:
         clean, problems = check_checkin(values)
         raise_if(problems)
         with self._write() as session:
+            if clean.get("no_twitches"):
+                _refuse_if_twitched(session, day)
             row = session.get(CheckInRow, day)
             if row is None:
-                row = CheckInRow(day=day, symptoms=[], medications=[])
+                row = CheckInRow(day=day, symptoms=[], medications=[], no_twitches=False)
                 session.add(row)
             if replace:
                 clean = {**empty_checkin(), **clean}
+            elif "caffeine_mg" in clean and "drinks" not in clean:
+                clean["drinks"] = ()  # a new total no longer comes from the drinks counted
             for name, value in checkin_columns(clean).items():
                 setattr(row, name, value)
             row.updated_at = utc_now()
             session.flush()
             return to_checkin(row)
+
+    def mark_no_twitches(self, day: date) -> CheckIn:
+        """Say `day` had no twitches, so it counts as a tracked day with zero (creating an empty
+        check-in when there is none); refused when twitches are logged that day."""
+        return self.save_checkin(day, no_twitches=True)
 
     def get_checkin(self, day: date) -> CheckIn | None:
         with self._read() as session:
@@ -551,6 +562,24 @@ def _store_sources(
         counts["updated"] += stats.updated
         counts["unchanged"] += stats.unchanged
     return counts
+
+
+def _twitched_on(session: Session, day: date) -> None:
+    """A twitch logged on a day marked "no twitches" takes the mark away (the log wins)."""
+    row = session.get(CheckInRow, day)
+    if row is not None and row.no_twitches:
+        row.no_twitches = False
+        row.updated_at = utc_now()
+
+
+def _refuse_if_twitched(session: Session, day: date) -> None:
+    n = session.scalar(select(func.count(TwitchRow.id)).where(TwitchRow.local_day == day))
+    if n:
+        raise DiaryError(
+            "no_twitches",
+            f"{n} twitch episode{'s are' if n != 1 else ' is'} logged on {day}; "
+            f"delete {'them' if n != 1 else 'it'} first",
+        )
 
 
 @contextmanager

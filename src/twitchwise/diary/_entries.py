@@ -23,6 +23,9 @@ DAY_COLUMNS: tuple[str, ...] = (
     "medications",
     "notes",
 )
+#: What a check-in also keeps beyond the days.csv columns: the drinks as counted and the
+#: "no twitches today" marker (both in the database only; days.csv keeps the caffeine total).
+CHECKIN_EXTRAS: tuple[str, ...] = ("drinks", "no_twitches")
 #: Imported metrics that are not check-in columns (Apple Health and later wearables).
 EXTRA_METRICS: tuple[str, ...] = (
     "steps",
@@ -71,6 +74,10 @@ class CheckIn:
     symptoms: tuple[str, ...] = ()
     medications: tuple[str, ...] = ()
     notes: str | None = None
+    drinks: tuple[tuple[str, float], ...] = ()
+    """The drinks as counted, (drink id, count) sorted by id; caffeine_mg holds the total."""
+    no_twitches: bool = False
+    """The person said the day had no twitches: a tracked zero, not a day left out."""
 
     def values(self) -> dict[str, Any]:
         """The check-in's columns (without the day) as a dict."""

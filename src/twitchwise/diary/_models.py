@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -72,6 +73,11 @@ class CheckInRow(Base):
     medications: Mapped[list[str]] = mapped_column(JSON)
     notes: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # The drinks as counted ({drink id: count}), so an edit shows them again; caffeine_mg is the
+    # total (drinks plus any other caffeine) that statistics read.
+    drinks: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    # "No twitches today": the person says the day had none, so a zero is a tracked zero.
+    no_twitches: Mapped[bool] = mapped_column(server_default=false())
 
 
 class DayValueRow(Base):

@@ -32,7 +32,11 @@ BUSY_TIMEOUT_S = 30
 
 
 def normalize_url(url: str) -> str:
-    """Plain `postgresql://` and `postgres://` URLs use psycopg 3."""
+    """Plain `postgresql://` and `postgres://` URLs use psycopg 3; a plain file path
+    (`/path/diary.db`, no `scheme://`) is a SQLite file."""
+    from twitchwise._datadir import db_url
+
+    url = db_url(url)
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url.removeprefix(prefix)

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS
 
-from ._entries import DAY_COLUMNS
+from ._drinks import drink_table
+from ._entries import CHECKIN_EXTRAS, DAY_COLUMNS
 from ._errors import DiaryError, Problem
 
 EARLIEST = date(1900, 1, 1)
@@ -64,6 +65,29 @@ class _CheckInModel(BaseModel):
     symptoms: tuple[str, ...] = ()
     medications: tuple[str, ...] = ()
     notes: str | None = Field(None, max_length=10_000)
+    drinks: tuple[tuple[str, float], ...] = ()
+    no_twitches: bool = Field(False, strict=True)
+
+    @field_validator("drinks", mode="before")
+    @classmethod
+    def _drinks_as_pairs(cls, drinks: Any) -> Any:
+        if isinstance(drinks, Mapping):
+            return tuple(drinks.items())
+        return () if drinks is None else drinks
+
+    @field_validator("drinks")
+    @classmethod
+    def _known_drinks(cls, drinks: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
+        known = {d.id for d in drink_table().drinks}
+        counted: dict[str, float] = {}
+        for drink, count in drinks:
+            if drink not in known:
+                raise ValueError(f"unknown drink {drink!r}; use one of {', '.join(sorted(known))}")
+            if not math.isfinite(count) or not 0 <= count <= 50:
+                raise ValueError(f"{drink}: the number of drinks must be 0 to 50")
+            if count:
+                counted[drink] = count
+        return tuple(sorted(counted.items()))
 
     @field_validator("symptoms")
     @classmethod
@@ -173,7 +197,8 @@ def check_checkin(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Probl
         model = _CheckInModel(**values)
     except ValidationError as exc:
         return {}, _problems(exc)
-    return {k: getattr(model, k) for k in values if k in DAY_COLUMNS}, []
+    wanted = (*DAY_COLUMNS, *CHECKIN_EXTRAS)
+    return {k: getattr(model, k) for k in values if k in wanted}, []
 
 
 def check_day_value(metric: str, value: float) -> str | None:

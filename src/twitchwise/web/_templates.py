@@ -14,6 +14,8 @@ from markupsafe import Markup, escape
 
 from twitchwise.engine._vocab import site_label
 
+from ._metrics import in_words, metric_label
+from ._overlap import diary_overlaps
 from ._security import CSRF_FIELD
 
 HERE = Path(__file__).parent
@@ -91,6 +93,9 @@ def make_templates() -> Jinja2Templates:
         nice_time=nice_time,
         number=number,
         triage_label=lambda t: TRIAGE_LABELS.get(str(t), str(t)),
+        metric_label=metric_label,
+        in_words=in_words,
     )
     env.globals.update(csrf_input=csrf_input, nav=NAV, vendor_versions=vendor_versions)
+    env.globals.update(diary_overlaps=diary_overlaps)
     return templates

@@ -12,12 +12,16 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from twitchwise.diary import CheckIn, Diary, DiaryError, Twitch
-from twitchwise.engine._vocab import SITE_IDS
+from twitchwise.engine._vocab import SITE_IDS, site_label
 
 from .._bodymap import site_title
 from .._charts import heat_map, timeline
 from .._deps import get_diary
+from .._metrics import metric_label, show_value
+from .._templates import nice_date
 from ._common import Form, redirect, render
+from ._drinks import checkin_summary
+from ._period import Period, View, calendar_weeks
 from .log import INTENSITIES
 
 router = APIRouter()
@@ -30,49 +34,90 @@ class Day:
     day: date
     twitches: list[Twitch] = field(default_factory=list)
     checkin: CheckIn | None = None
+    imported: list[tuple[str, str, str]] = field(default_factory=list)
+    """(label, value in words, source) of values imported from other apps."""
 
     @property
     def total(self) -> int:
         return sum(t.count for t in self.twitches)
 
 
+DONE = {
+    "saved": "Your changes are saved.",
+    "deleted-twitch": "The twitch was deleted.",
+    "deleted-checkin": "The check-in was deleted.",
+}
+
+
 @router.get("/diary", response_class=HTMLResponse)
 def diary_page(
-    request: Request, weeks: int = 16, diary: Diary = Depends(get_diary)
+    request: Request,
+    view: View = "recent",
+    day: date | None = None,
+    site: str | None = None,
+    done: str | None = None,
+    diary: Diary = Depends(get_diary),
 ) -> HTMLResponse:
-    weeks = max(4, min(weeks, 53))
-    end = date.today()
-    start = end - timedelta(weeks=weeks)
-    twitches = diary.list_twitches(start, end)
-    checkins = diary.list_checkins(start, end)
-    days: dict[date, Day] = {}
-    for t in twitches:
-        days.setdefault(t.day, Day(t.day)).twitches.append(t)
-    for c in checkins:
-        days.setdefault(c.day, Day(c.day)).checkin = c
+    """A month (or week) at a time: overview charts, a calendar whose days open that day, the
+    days of the period newest first, optionally only one place."""
+    today = date.today()
+    site = site if site in SITE_IDS else None
+    period = Period.around(day or today, view)
+    weeks = 16
+    overview_start = today - timedelta(weeks=weeks)
+    first = min(overview_start, period.start)
+    twitches = [
+        t
+        for t in diary.list_twitches(first, max(today, period.end))
+        if site is None or t.site == site
+    ]
+    checkins = diary.list_checkins(first, max(today, period.end))
     counts: dict[date, int] = defaultdict(int)
     for t in twitches:
         counts[t.day] += t.count
     tracked = {c.day for c in checkins}
-    recent = sorted(days.values(), key=lambda d: d.day, reverse=True)
+    days: dict[date, Day] = {}
+    for t in twitches:
+        if period.start <= t.day <= period.end:
+            days.setdefault(t.day, Day(t.day)).twitches.append(t)
+    for c in checkins:
+        if period.start <= c.day <= period.end:
+            days.setdefault(c.day, Day(c.day)).checkin = c
+    for source, value in diary.list_day_values(period.start, period.end):
+        days.setdefault(value.day, Day(value.day)).imported.append(
+            (metric_label(value.metric), show_value(value.metric, value.value), source)
+        )
+    if day is not None and period.start <= day <= period.end:
+        days.setdefault(day, Day(day))
+    recent_counts = {d: n for d, n in counts.items() if d >= overview_start}
     by_site: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for t in twitches:
-        by_site[t.site][0] += t.count
-        by_site[t.site][1] += 1
+        if t.day >= overview_start:
+            by_site[t.site][0] += t.count
+            by_site[t.site][1] += 1
     sites = sorted(by_site.items(), key=lambda item: -item[1][0])
+    in_period = [n for d, n in counts.items() if period.start <= d <= period.end]
     return render(
         request,
         "diary.html",
         "diary",
         weeks=weeks,
-        heat=heat_map(counts, tracked, end, weeks),
-        line=timeline(counts, end, 30),
-        days=recent,
-        total=sum(counts.values()),
-        tracked_days=len(tracked),
-        twitch_days=len(counts),
+        heat=heat_map(recent_counts, {d for d in tracked if d >= overview_start}, today, weeks),
+        line=timeline(recent_counts, today, 30),
+        days=sorted(days.values(), key=lambda d: d.day, reverse=True),
+        selected=day,
+        total=sum(in_period),
+        tracked_days=sum(1 for d in tracked if period.start <= d <= period.end),
+        twitch_days=len(in_period),
         sites=sites,
         site_peak=max((n for n, _ in by_site.values()), default=0),
+        period=period,
+        calendar=calendar_weeks(period, counts, tracked, today),
+        can_go_next=period.next <= today,
+        site=site,
+        site_choices=[(s, site_title(s)) for s in SITE_IDS],
+        done=DONE.get(done or ""),
+        summary=checkin_summary,
     )
 
 
@@ -152,8 +197,45 @@ async def update_twitch(
         except DiaryError as exc:
             form.add_diary_error(exc, {"time": "when"})
         else:
-            return redirect(f"/diary#day-{updated.day.isoformat()}")
+            day = updated.day.isoformat()
+            return redirect(f"/diary?day={day}&done=saved#day-{day}")
     return _edit_page(request, twitch, form.values, form.errors, 422)
+
+
+@router.get("/diary/twitches/{twitch_id}/delete", response_class=HTMLResponse)
+def confirm_delete_twitch(
+    request: Request, twitch_id: int = TwitchId, diary: Diary = Depends(get_diary)
+) -> HTMLResponse:
+    """Deleting asks first: one stray tap must not lose an entry."""
+    t = _twitch_or_404(diary, twitch_id)
+    return render(
+        request,
+        "confirm_delete.html",
+        "diary",
+        what="this twitch",
+        description=f"{nice_date(t.day)} at {t.time:%H:%M}: {site_label(t.site)}, "
+        f"{t.count} twitch{'es' if t.count != 1 else ''}.",
+        action=f"/diary/twitches/{t.id}/delete",
+        back=f"/diary?day={t.day.isoformat()}#day-{t.day.isoformat()}",
+    )
+
+
+@router.get("/diary/checkins/{day}/delete", response_class=HTMLResponse)
+def confirm_delete_checkin(
+    request: Request, day: date, diary: Diary = Depends(get_diary)
+) -> HTMLResponse:
+    checkin = diary.get_checkin(day)
+    if checkin is None:
+        raise HTTPException(404, f"There is no check-in for {day} in your diary.")
+    return render(
+        request,
+        "confirm_delete.html",
+        "diary",
+        what="this check-in",
+        description=f"The check-in of {nice_date(day)}: {checkin_summary(checkin)}.",
+        action=f"/diary/checkins/{day.isoformat()}/delete",
+        back=f"/diary?day={day.isoformat()}#day-{day.isoformat()}",
+    )
 
 
 @router.post("/diary/twitches/{twitch_id}/delete", response_class=HTMLResponse)
@@ -164,8 +246,19 @@ async def delete_twitch(
     twitch = _twitch_or_404(diary, twitch_id)
     diary.delete_twitch(twitch_id)
     if request.headers.get("HX-Request") == "true":
-        return render(request, "partials/deleted.html", None, what="Twitch deleted.")
-    return redirect(_local(form.values.get("next")) or f"/diary#day-{twitch.day.isoformat()}")
+        what = f"Removed: the {site_label(twitch.site)} twitch at {twitch.time:%H:%M}."
+        today = date.today()
+        return render(
+            request,
+            "partials/deleted.html",
+            None,
+            what=what,
+            todays=diary.list_twitches(today, today)[::-1],
+        )
+    day = twitch.day.isoformat()
+    return redirect(
+        _local(form.values.get("next")) or f"/diary?day={day}&done=deleted-twitch#day-{day}"
+    )
 
 
 @router.post("/diary/checkins/{day}/delete", response_class=HTMLResponse)
@@ -176,7 +269,7 @@ async def delete_checkin(
         diary.delete_checkin(day)
     except DiaryError:
         raise HTTPException(404, f"There is no check-in for {day} in your diary.") from None
-    return redirect(f"/diary#day-{day.isoformat()}")
+    return redirect(f"/diary?day={day.isoformat()}&done=deleted-checkin#day-{day.isoformat()}")
 
 
 def _local(url: str | None) -> str | None:

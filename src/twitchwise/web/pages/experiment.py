@@ -3,7 +3,7 @@ the B-versus-A report. Planning and analysis are the stats area's pure functions
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
@@ -71,7 +71,12 @@ def _page(request: Request, diary: Diary, values: dict[str, Any], errors: dict[s
 
 def _defaults() -> dict[str, Any]:
     return {"factor": "caffeine", "design": "ABAB", "phase_days": "7", "washout_days": "0",
-            "start": date.today().isoformat()}  # fmt: skip
+            "start": _tomorrow().isoformat()}  # fmt: skip
+
+
+def _tomorrow() -> date:
+    """Experiments start tomorrow by default: today's coffee has already broken day 1."""
+    return date.today() + timedelta(days=1)
 
 
 @router.get("/experiment", response_class=HTMLResponse)
@@ -122,7 +127,7 @@ _FIELDS = {"factor", "design", "phase_days", "washout_days", "start"}
 def _start(form: Form) -> date | None:
     raw = form.values.get("start", "")
     if not raw:
-        return date.today()
+        return _tomorrow()
     try:
         start = date.fromisoformat(raw)
     except ValueError:

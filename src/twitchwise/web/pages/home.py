@@ -13,9 +13,12 @@ from twitchwise.diary import Diary
 from twitchwise.stats import ExperimentPlan, ExperimentStatus, experiment_status
 
 from .._deps import get_diary
+from . import reminders
 from ._common import render
 
 router = APIRouter()
+# Reminders hang off the home page's router, so the shared list of page modules stays as it is.
+router.include_router(reminders.router)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -38,16 +41,47 @@ def home(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
         checkin=diary.get_checkin(today),
         latest=latest[0] if latest else None,
         experiment=experiment,
+        last=todays[-1] if todays else None,
+        switch=switch_news(_active_plan(diary), today),
+        first_run=not (week or latest or diary.list_checkins() or diary.list_twitches()),
     )
+
+
+@router.get("/assessments", response_class=HTMLResponse)
+def assessments(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
+    """Past assessments, newest first: how the advice changed over time."""
+    return render(request, "assessments.html", "assess", records=diary.list_assessments(limit=200))
 
 
 def _experiment_today(diary: Diary, today: date) -> ExperimentStatus | None:
     """Today's instruction of the running self-experiment, if there is one."""
+    plan = _active_plan(diary)
+    return experiment_status(plan, today) if plan else None
+
+
+def _active_plan(diary: Diary) -> ExperimentPlan | None:
     active = diary.active_experiment()
     if active is None:
         return None
     try:
-        plan = ExperimentPlan.model_validate(active[1])
+        return ExperimentPlan.model_validate(active[1])
     except ValidationError:
         return None
-    return experiment_status(plan, today)
+
+
+def switch_news(plan: ExperimentPlan | None, today: date) -> str | None:
+    """The day the routine switches (or the day before), said plainly on the home page: a switch
+    missed is a phase spoilt."""
+    if plan is None:
+        return None
+    now = plan.phase_on(today)
+    tomorrow = plan.phase_on(today + timedelta(days=1))
+    if tomorrow is not None and (now is None or now.condition != tomorrow.condition):
+        todo = plan.usual if tomorrow.condition == "A" else plan.change
+        when = "The experiment starts tomorrow" if now is None else "Tomorrow the routine switches"
+        return f"{when}: {todo}"
+    before = plan.phase_on(today - timedelta(days=1))
+    if now is not None and before is not None and before.condition != now.condition:
+        todo = plan.usual if now.condition == "A" else plan.change
+        return f"The routine switches today: {todo}"
+    return None

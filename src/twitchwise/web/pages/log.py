@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from twitchwise.diary import Diary, DiaryError, Twitch
 from twitchwise.engine._vocab import SITE_IDS
@@ -24,6 +24,7 @@ from .._bodymap import (
     svg_attrs,
 )
 from .._deps import get_diary
+from .._templates import STATIC_DIR
 from ._common import Form, is_htmx, redirect, render
 
 router = APIRouter()
@@ -59,6 +60,8 @@ def _map_context(diary: Diary, selected: str | None) -> dict[str, Any]:
         "selected": selected if selected in SITE_IDS else None,
         "intensities": INTENSITIES,
         "todays": [t for t in recent if t.day == today][::-1],
+        "today": today,
+        "no_twitches_today": bool((c := diary.get_checkin(today)) and c.no_twitches),
     }
 
 
@@ -101,7 +104,9 @@ async def log_twitch(request: Request, diary: Diary = Depends(get_diary)) -> Res
     when = _when(form)
     note = form.text("note", 1000)
     twitch = None
-    if not form.errors:
+    if not form.errors and form.values.get("queued") == "1" and when is not None:
+        twitch = _already_logged(diary, site, when)
+    if not form.errors and twitch is None:
         try:
             twitch = diary.add_twitch(site, when, intensity=intensity, count=count or 1, note=note)
         except DiaryError as exc:
@@ -129,6 +134,23 @@ async def log_twitch(request: Request, diary: Diary = Depends(get_diary)) -> Res
             request, "partials/log_status.html", None, twitch=twitch, errors={}, todays=todays
         )
     return redirect(f"/log?logged={twitch.id}")
+
+
+def _already_logged(diary: Diary, site: str, when: datetime) -> Twitch | None:
+    """A tap queued offline and sent again (the first answer was lost) is the same twitch: its
+    site and its exact time (to the millisecond) say so."""
+    aware = when if when.tzinfo is not None else when.astimezone()
+    day = aware.date()
+    for twitch in diary.list_twitches(day, day):
+        if twitch.site == site and twitch.time == aware:
+            return twitch
+    return None
+
+
+@router.get("/sw.js", include_in_schema=False)
+def service_worker() -> FileResponse:
+    """The service worker lives at the root so its scope is the whole app."""
+    return FileResponse(STATIC_DIR / "sw.js", media_type="text/javascript")
 
 
 def _when(form: Form) -> datetime | None:

@@ -8,13 +8,72 @@
     var target = event.target;
     if (!(target instanceof Element)) return;
     var region = target.closest("a.region[data-site]");
+    var listButton = target.closest("[data-site-button], [data-quick-site]");
+    if (listButton && event.isTrusted) placeStatus(event.clientY, listButton);
     if (!region) return;
     var button = document.querySelector('[data-site-button="' + region.getAttribute("data-site") + '"]');
     if (!button) return;
     event.preventDefault();
     document.querySelectorAll("a.region.selected").forEach(function (el) { el.classList.remove("selected"); });
     region.classList.add("selected");
+    placeStatus(event.clientY, region);
     button.click();
+  });
+
+  // The confirmation floats beside the finger (above it in the lower half of the screen, below it
+  // in the upper half), never over the place just tapped, so a second tap there logs it again.
+  var GAP = 56;
+  function placeStatus(clientY, element) {
+    var status = document.getElementById("log-status");
+    if (!status) return;
+    var y = clientY;
+    if (!y && element) {
+      var box = element.getBoundingClientRect();
+      y = box.top + box.height / 2;
+    }
+    if (!y) return;
+    var height = window.innerHeight;
+    if (y > height / 2) {
+      status.style.top = "auto";
+      status.style.bottom = Math.max(8, height - y + GAP) + "px";
+    } else {
+      status.style.bottom = "auto";
+      status.style.top = Math.min(height - 120, y + GAP) + "px";
+    }
+  }
+
+  // Keep the last three confirmations; each goes after a while (the diary keeps everything).
+  var KEEP = 3;
+  var TOAST_MS = 20000;
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var status = document.getElementById("log-status");
+    if (!status || event.target !== status) return;
+    var toasts = status.querySelectorAll(".toast");
+    for (var i = KEEP; i < toasts.length; i++) toasts[i].remove();
+    var newest = toasts[0];
+    if (newest) {
+      window.setTimeout(function () {
+        if (!newest.contains(document.activeElement)) newest.remove();
+      }, TOAST_MS);
+    }
+  });
+
+  // Steppers: the − and + beside a number (shown only with JavaScript; typing still works).
+  document.querySelectorAll("button.step[data-for]").forEach(function (button) { button.hidden = false; });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    var button = target.closest("button.step[data-for]");
+    if (!button) return;
+    var input = document.getElementById(button.getAttribute("data-for"));
+    if (!(input instanceof HTMLInputElement)) return;
+    var step = parseFloat(button.getAttribute("data-step")) || 1;
+    var current = parseFloat(input.value) || 0;
+    var min = input.min === "" ? -Infinity : parseFloat(input.min);
+    var max = input.max === "" ? Infinity : parseFloat(input.max);
+    var next = Math.min(max, Math.max(min, current + step));
+    input.value = next === 0 ? "" : String(next);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
   });
 
   // Upload: show how much of the file has been sent.
@@ -27,6 +86,13 @@
     bar.value = detail.loaded;
     var label = document.getElementById("upload-progress-text");
     if (label) label.textContent = "Uploading: " + Math.round((100 * detail.loaded) / detail.total) + "%";
+  });
+  // When the upload has an answer (success or error) the progress has done its job: clear it.
+  document.addEventListener("htmx:afterRequest", function () {
+    var bar = document.getElementById("upload-progress");
+    if (bar) bar.hidden = true;
+    var label = document.getElementById("upload-progress-text");
+    if (label) label.textContent = "";
   });
 
   // Check-in: keep the caffeine total in step with the drinks entered (the server does the same).
@@ -48,4 +114,85 @@
     if (event.target instanceof Element && event.target.matches("input[data-caffeine-mg]")) updateCaffeine();
   });
   document.addEventListener("DOMContentLoaded", updateCaffeine);
+
+  // Offline logging. A tap that cannot reach the app is kept on this device (localStorage) with
+  // the exact time of the tap, and sent when the phone is back online. Each queued tap carries
+  // `queued=1` and its own millisecond time, and the server answers a repeat of the same site and
+  // time with the twitch it already has, so a send that was cut off half-way never logs twice.
+  var QUEUE_KEY = "twitchwise-offline-log";
+  var lastLog = null;
+
+  function pad(n, width) { return String(Math.abs(n)).padStart(width || 2, "0"); }
+  function localIso(d) {
+    var off = -d.getTimezoneOffset();
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + "." + pad(d.getMilliseconds(), 3) +
+      (off >= 0 ? "+" : "-") + pad(Math.floor(Math.abs(off) / 60)) + ":" + pad(Math.abs(off) % 60);
+  }
+  function readQueue() {
+    try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function writeQueue(items) { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(items)); }
+
+  function say(text, kind) {
+    var status = document.getElementById("log-status");
+    if (!status) return;
+    var box = document.createElement("div");
+    box.className = "notice toast " + (kind || "");
+    var p = document.createElement("p");
+    p.textContent = text;
+    box.appendChild(p);
+    status.insertBefore(box, status.firstChild);
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail || {};
+    if (!detail.elt || detail.elt.id !== "log-form" || !detail.formData) return;
+    var item = {};
+    detail.formData.forEach(function (value, key) { if (typeof value === "string") item[key] = value; });
+    if (!item.when) item.when = localIso(new Date());
+    lastLog = item;
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var detail = event.detail || {};
+    if (!detail.elt || detail.elt.id !== "log-form" || !lastLog) return;
+    var queue = readQueue();
+    queue.push(lastLog);
+    writeQueue(queue);
+    var place = (lastLog.site || "").replace(/_/g, " ");
+    lastLog = null;
+    say("No connection: the " + place + " twitch is kept on this phone and will be sent when you are back online.", "waiting");
+  });
+
+  var flushing = false;
+  function flush() {
+    if (flushing || !navigator.onLine) return;
+    var queue = readQueue();
+    if (!queue.length) return;
+    flushing = true;
+    var item = queue[0];
+    var body = new URLSearchParams(item);
+    body.set("queued", "1");
+    fetch("/log", {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" }
+    }).then(function (response) {
+      // Sent (or refused for good, e.g. a bad value): either way it leaves the queue.
+      var rest = readQueue().filter(function (q) { return !(q.when === item.when && q.site === item.site); });
+      writeQueue(rest);
+      flushing = false;
+      if (response.ok) say("Sent: the " + (item.site || "").replace(/_/g, " ") + " twitch logged while offline.", "success");
+      flush();
+    }).catch(function () { flushing = false; });
+  }
+  window.addEventListener("online", flush);
+  document.addEventListener("DOMContentLoaded", flush);
+
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () {});
+    });
+  }
 })();
