@@ -42,4 +42,4 @@ def test_a_health_connect_export_fills_the_diary(
     summary = browser_page.get_by_role("status").filter(has=done)
     expect(summary).to_contain_text("Health Connect export")
     expect(summary).to_contain_text("7 days filled")
-    expect(summary.get_by_role("table")).to_contain_text("sleep hours")
+    expect(summary.get_by_role("table")).to_contain_text("Sleep")
