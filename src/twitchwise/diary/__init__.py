@@ -7,8 +7,9 @@ The public names load on first use (module `__getattr__`), so importing one ligh
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from twitchwise._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._diary import Diary, twitch_position
@@ -52,19 +53,7 @@ _WHERE = {
     **dict.fromkeys(("parse_day", "parse_when"), "_when"),
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Load a public name from its submodule on first use, then keep it here."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _WHERE)
 
 
 __all__ = [

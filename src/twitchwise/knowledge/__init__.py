@@ -9,8 +9,9 @@ The public names load on first use (module `__getattr__`), so a help text can re
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from twitchwise._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._load import KnowledgeBase, KnowledgeError, load_knowledge
@@ -42,19 +43,7 @@ _WHERE = {
     ),
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Load a public name from its submodule on first use, then keep it here."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _WHERE)
 
 
 __all__ = [
