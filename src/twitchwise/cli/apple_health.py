@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,39 +9,17 @@ import typer
 from rich.console import Console
 
 from ._app import db_url, import_app
-from ._errors import err_console, fail
+from ._errors import fail
+from ._progress import progress_bar
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
+    from rich.progress import TaskID
 
     from twitchwise.importers import ImportResult
 
 console = Console()
 SOURCE = "apple-health"
 """The importer's registered name (`AppleHealthImporter.name`; a test checks they agree)."""
-
-
-@contextmanager
-def _progress_bar(label: str) -> Iterator[Progress]:
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
-
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        yield bar
 
 
 @import_app.command("apple-health")
@@ -70,7 +46,7 @@ def import_apple_health(
     from twitchwise.importers import ImporterError, get_importer
 
     importer = get_importer(SOURCE)
-    with _progress_bar(f"Reading {path.name}") as bar:
+    with progress_bar() as bar:
         task: TaskID = bar.add_task(f"Reading {path.name}", total=None)
 
         def progress(done: int, total: int | None) -> None:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._app import import_app, settings
+from ._app import db_url, import_app
 from ._errors import err_console, fail
+from ._progress import progress_bar
 
 if TYPE_CHECKING:
     from twitchwise.importers import Importer, ImportResult
@@ -56,27 +57,10 @@ def _run(
     ctx: typer.Context, name: str, path: Path, dry_run: bool, importer: Importer | None = None
 ) -> None:
     """Read `path` with the importer `name`, then store it all at once (unless `dry_run`)."""
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
-
     from twitchwise.importers import ImporterError, get_importer
 
     importer = importer or get_importer(name)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"Reading {path.name}", total=None)
 
         def progress(done: int, total: int | None) -> None:
@@ -90,12 +74,12 @@ def _run(
         report(result, None, path)
         typer.echo("Dry run: nothing was written.")
         return
-    from twitchwise.diary import Diary, DiaryError
+    from twitchwise.diary import DatabaseFailure, Diary, DiaryError
 
     try:
-        with Diary.open(settings(ctx).db) as diary:
+        with Diary.open(db_url(ctx)) as diary:
             stats = diary.import_day_values(result.values, source=importer.name)
-    except DiaryError as exc:
+    except (DiaryError, DatabaseFailure) as exc:
         fail(f"nothing was imported: {exc}")
     report(result, (stats.added, stats.updated, stats.unchanged), path)
 
