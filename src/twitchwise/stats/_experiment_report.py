@@ -25,6 +25,7 @@ from ._experiment import (
     PhaseSummary,
     experiment_factor,
 )
+from ._factors import spec_for
 from ._fit import fit_counts, one_blas_thread
 from ._insights import _as_day
 from ._randomisation import (
@@ -212,18 +213,19 @@ def report_sentence(
 
 def _adherence(plan: ExperimentPlan, factor: dict[date, float], b_days: list[date]) -> str:
     spec = experiment_factor(plan.factor)
+    name = spec_for(spec.column).label  # "caffeine", not the column name caffeine_mg
     values = [factor[d] for d in b_days if d in factor]
     if not values:
-        return f"No {spec.column} values were logged in B phases, so adherence is unknown."
+        return f"No {name} values were logged in B phases, so adherence is unknown."
     if not math.isfinite(spec.threshold):
-        return f"Average {spec.column} in B phases: {np.mean(values):.1f} {spec.unit}."
+        return f"Average {name} in B phases: {np.mean(values):.1f} {spec.unit}."
     if spec.target == "at_most":
         kept = sum(v <= spec.threshold for v in values)
     else:
         kept = sum(v >= spec.threshold for v in values)
     word = "at most" if spec.target == "at_most" else "at least"
     return (
-        f"The change was kept on {kept} of {len(values)} B days with {spec.column} "
+        f"The change was kept on {kept} of {len(values)} B days with {name} "
         f"logged ({word} {spec.threshold:g} {spec.unit})."
     )
 
