@@ -124,6 +124,8 @@ def test_experiment_start_status_report_end(url: str) -> None:
     assert status["condition"] == plan["phases"][0]["condition"]
     text = " ".join(run("experiment", "status", "--today", START.isoformat()).output.split())
     assert "day 1 of 7 in phase 1 of 4" in text
+    after = " ".join(run("experiment", "status", "--today", "2026-06-01").output.split())
+    assert f"See it with `twitchwise experiment report --id {started['id']}`" in after
 
     b_days = {
         date.fromisoformat(p["start"]) + timedelta(days=i)

@@ -303,3 +303,25 @@ def test_design_statement_does_not_promise_more_than_the_study_measures() -> Non
         design = experiment_design(simulate_realistic_diary(120, seed))
         assert design.pairs is None and design.power is not None and design.power < 0.5
         assert "this may be chance" in design.sentence
+
+
+def test_design_warning_says_when_a_plan_cannot_settle() -> None:
+    from twitchwise.stats import ExperimentDesign, design_warning
+
+    advice = ExperimentDesign(drop=0.3, history_days=60, pairs=6, phase_days=10,
+                              design="AB" * 6, power=0.85, sentence="...")  # fmt: skip
+    two = design_warning(advice, 2, 10)
+    assert two and "whatever happens" in two and "Suggested: 6 pairs of 10-day phases" in two
+    short = design_warning(advice, 6, 7)
+    assert short and "shorter than the suggested 10" in short
+    assert design_warning(advice, 6, 10) is None and design_warning(advice, 6, 14) is None
+    hopeless = advice.model_copy(update={"pairs": None, "phase_days": None, "design": None})
+    assert "most likely end with 'this may be chance'" in (design_warning(hopeless, 6, 30) or "")
+
+
+def test_a_finished_experiment_names_no_command() -> None:
+    from twitchwise.stats import experiment_status, plan_experiment
+
+    plan = plan_experiment("caffeine", design="AB", phase_days=7, start=date(2026, 1, 5))
+    sentence = experiment_status(plan, date(2026, 3, 1)).sentence
+    assert sentence.startswith("The experiment ended on 2026-01-18;") and "`" not in sentence

@@ -228,8 +228,8 @@ def experiment_status(plan: ExperimentPlan, today: date) -> ExperimentStatus:
             instruction="Back to your usual routine; see the report for what the phases showed.",
             days_left=0,
             sentence=(
-                f"The experiment ended on {plan.end.isoformat()}. Run `experiment report` to see "
-                "what the phases showed."
+                f"The experiment ended on {plan.end.isoformat()}; its report shows what the "
+                "phases showed."
             ),
         )
     todo = plan.usual if phase.condition == "A" else plan.change
