@@ -49,7 +49,7 @@ def test_insights_show_estimates_and_what_stands_out(
 ) -> None:
     html = client.get("/insights").text
     assert "Every estimate" in html and "Trend" in html
-    assert re.search(r"<td>[Cc]affeine[^<]*</td><td>same day</td>", html)
+    assert re.search(r"<td class=\"lead\">[Cc]affeine[^<]*</td><td>same day</td>", html)
     assert "What stands out" in html and 'class="card finding"' in html
     body = client.get("/api/v1/insights").json()
     assert body["insights"]["tracked_days"] == 56

@@ -22,23 +22,24 @@ router = APIRouter()
 def insights_page(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
     report, trend, daily = cached_insights((diary.url, diary.last_change()), diary.daily_frame)
     estimated = [f for f in report.factors if f.rate_ratio is not None]
-    forest = forest_plot(
-        [
-            (
-                f"{f.label or f.factor}, {'day after' if f.lag_days else 'same day'}",
-                f.rate_ratio,
-                f.ci_low,
-                f.ci_high,
-                f.significant,
-            )
-            for f in estimated
-            if f.rate_ratio is not None and f.ci_low is not None and f.ci_high is not None
-        ]
-    )
+    rows = [
+        (
+            f"{f.label or f.factor}, {'day after' if f.lag_days else 'same day'}",
+            f.rate_ratio,
+            f.ci_low,
+            f.ci_high,
+            f.significant,
+        )
+        for f in estimated
+        if f.rate_ratio is not None and f.ci_low is not None and f.ci_high is not None
+    ]
     counts: dict[date, int] = daily if report.tracked_days else {}
+    # Each chart twice: the desktop's drawing and the phone's (legible at 390 px); CSS shows one.
     return render(
         request, "insights.html", "insights", report=report, trend=trend,
-        forest=forest, chart=trend_chart(counts) if counts else None,
+        forests=[(forest_plot(rows), "wide"), (forest_plot(rows, compact=True), "narrow")],
+        charts=[(trend_chart(counts), "wide"), (trend_chart(counts, compact=True), "narrow")]
+        if counts else [],
         estimated=estimated, notable=[f for f in estimated if f.significant],
         waiting=[f for f in report.factors if f.rate_ratio is None],
         min_days=MIN_FACTOR_DAYS,
