@@ -13,6 +13,7 @@ from twitchwise.stats import MIN_FACTOR_DAYS, cached_insights
 
 from .._charts import forest_plot, trend_chart
 from .._deps import get_diary
+from .._metrics import in_words
 from ._common import render
 
 router = APIRouter()
@@ -24,7 +25,7 @@ def insights_page(request: Request, diary: Diary = Depends(get_diary)) -> HTMLRe
     estimated = [f for f in report.factors if f.rate_ratio is not None]
     rows = [
         (
-            f"{f.label or f.factor}, {'day after' if f.lag_days else 'same day'}",
+            f"{in_words(f.label or f.factor)}, {'day after' if f.lag_days else 'same day'}",
             f.rate_ratio,
             f.ci_low,
             f.ci_high,
