@@ -325,3 +325,29 @@ def test_a_finished_experiment_names_no_command() -> None:
     plan = plan_experiment("caffeine", design="AB", phase_days=7, start=date(2026, 1, 5))
     sentence = experiment_status(plan, date(2026, 3, 1)).sentence
     assert sentence.startswith("The experiment ended on 2026-01-18;") and "`" not in sentence
+
+
+def test_a_caffeine_taper_cuts_down_over_the_settling_in_days() -> None:
+    from twitchwise.stats import ExperimentError, experiment_status, plan_experiment
+
+    start = date(2026, 1, 5)
+    plan = plan_experiment("caffeine", design="BAAB", phase_days=7, washout_days=3,
+                           start=start, randomise=False, taper=True)  # fmt: skip
+    first, second, third, fourth = plan.phases
+    assert plan.taper and first.condition == "B" and first.washout_days == 3, "first B tapers"
+    assert second.washout_days == 3 and third.washout_days == 0 and fourth.washout_days == 3
+    before = experiment_status(plan, start - timedelta(days=1))
+    assert before.instruction.startswith("Taper: have about half your usual caffeine")
+    day2 = experiment_status(plan, start + timedelta(days=1))
+    assert day2.in_washout and day2.instruction.startswith("Taper:") and "a taper" in day2.sentence
+    settled = experiment_status(plan, start + timedelta(days=4))
+    assert settled.instruction == plan.change
+    back_to_a = experiment_status(plan, second.start)
+    assert back_to_a.instruction == plan.usual, "A phases are never tapered"
+    with pytest.raises(ExperimentError) as no_taper:
+        plan_experiment("alcohol", washout_days=3, start=start, taper=True)
+    assert no_taper.value.field == "taper"
+    with pytest.raises(ExperimentError) as too_short:
+        plan_experiment("caffeine", washout_days=1, start=start, taper=True)
+    assert too_short.value.field == "washout_days"
+    assert not plan_experiment("caffeine", start=start).taper

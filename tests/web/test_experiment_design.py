@@ -91,3 +91,28 @@ def test_the_api_states_the_design_and_its_warning(client: TestClient, diary: Di
     assert "'this may be chance' whatever happens" in created["design_warning"]
     got = client.get(f"/api/v1/experiments/{created['id']}").json()
     assert got["design"] == design and got["design_warning"] == created["design_warning"]
+
+
+def test_a_caffeine_experiment_can_taper_on_the_page_and_in_the_api(
+    client: TestClient, diary: Diary, csrf: Csrf
+) -> None:
+    form = {"csrf_token": csrf("/experiment"), "factor": "alcohol", "design": "ABAB",
+            "phase_days": "7", "washout_days": "0", "taper": "on"}  # fmt: skip
+    refused = client.post("/experiment/start", data=form)
+    assert refused.status_code == 422 and 'id="taper-error"' in refused.text
+    refused = client.post("/experiment/start", data={**form, "factor": "caffeine"})
+    assert refused.status_code == 422 and 'id="washout_days-error"' in refused.text
+    assert diary.list_experiments() == []
+    client.post("/experiment/start", data={**form, "factor": "caffeine", "washout_days": "3"})
+    [started] = diary.list_experiments()
+    assert started.plan["taper"] is True
+    assert "Tapered: the first 3 days of each B phase" in _text(client.get("/experiment").text)
+    diary.end_experiment(started.id)
+
+    body = {"factor": "caffeine", "washout_days": 2, "taper": True}
+    created = client.post("/api/v1/experiments", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["plan"]["taper"] is True
+    diary.end_experiment(created.json()["id"])
+    wrong = client.post("/api/v1/experiments", json={**body, "factor": "alcohol"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "taper"

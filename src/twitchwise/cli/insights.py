@@ -179,6 +179,13 @@ def experiment_start(
     randomise: Annotated[
         bool, typer.Option("--randomise/--fixed-order", help="Randomise each AB pair's order.")
     ] = True,
+    taper: Annotated[
+        bool,
+        typer.Option(
+            "--taper/--no-taper",
+            help="Caffeine only: cut down over the settling-in days (2 or more) of each B phase.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Plan and start a self-experiment: A = your usual routine, B = the change."""
@@ -194,6 +201,7 @@ def experiment_start(
             start=first,
             seed=seed,
             randomise=randomise,
+            taper=taper,
         )
     except ExperimentError as exc:
         fail(str(exc))

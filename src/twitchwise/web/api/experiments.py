@@ -110,6 +110,12 @@ class ExperimentIn(BaseModel):
         description="seed for the random order (drawn and recorded when left out)",
     )
     randomise: bool = Field(True, strict=True, description="false keeps the design's order")
+    taper: bool = Field(
+        False,
+        strict=True,
+        description="caffeine only: the settling-in days (`washout_days` 2 or more) of each B "
+        "phase after the usual routine are for cutting down gradually",
+    )
 
 
 class ExperimentSummary(BaseModel):
@@ -252,6 +258,7 @@ def start_experiment(body: ExperimentIn, diary: Diary = Depends(get_diary)) -> E
             start=first,
             seed=body.seed,
             randomise=body.randomise,
+            taper=body.taper,
         )
     except ExperimentError as exc:
         raise _invalid(exc.field, exc.message) from None

@@ -145,6 +145,7 @@ async def start_experiment(request: Request, diary: Diary = Depends(get_diary)) 
                 factor, design=form.values.get("design", "ABAB"),
                 phase_days=phase_days if phase_days is not None else 7,
                 washout_days=washout_days or 0, start=start,
+                taper=form.values.get("taper") == "on",
             )  # fmt: skip
             diary.save_experiment(plan.model_dump(mode="json"))
         except ExperimentError as exc:
@@ -156,7 +157,7 @@ async def start_experiment(request: Request, diary: Diary = Depends(get_diary)) 
     return _page(request, diary, form.values, form.errors, 422)
 
 
-_FIELDS = {"factor", "design", "phase_days", "washout_days", "start"}
+_FIELDS = {"factor", "design", "phase_days", "washout_days", "start", "taper"}
 
 
 def _start(form: Form) -> date | None:
