@@ -4,6 +4,7 @@ chooses the suggested design; the page passes axe at both sizes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
@@ -59,10 +60,22 @@ def test_the_plan_offers_the_design_that_can_show_a_drop(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"the page is {overflow}px too wide at {size}"
-    context.close()
 
     scan = browser.new_context(base_url=history_server.url, bypass_csp=True, **options)
     axe_page = scan.new_page()
     axe_page.goto("/experiment")
     assert_accessible(axe_page)
+
+    page.get_by_label("Settling-in days after each switch").fill("3")
+    page.get_by_role("checkbox", name="Taper caffeine").check()
+    page.get_by_role("button", name="Start the experiment").click()
+    running = page.get_by_role("region", name=re.compile(r"\(running\)$"))
+    expect(running).to_contain_text("Tapered: the first 3 days of each B phase")
+    expect(running).to_contain_text("What this design can show:")
+    expect(running.locator(".notice")).to_have_count(0)  # the suggested design: no warning
+    axe_page.goto("/experiment")
+    assert_accessible(axe_page)
     scan.close()
+    running.get_by_role("button", name="End this experiment").click()
+    expect(page.get_by_role("region", name="Plan a new experiment")).to_be_visible()
+    context.close()
