@@ -124,6 +124,8 @@ def test_experiment_start_status_report_end(url: str) -> None:
     assert status["condition"] == plan["phases"][0]["condition"]
     text = " ".join(run("experiment", "status", "--today", START.isoformat()).output.split())
     assert "day 1 of 7 in phase 1 of 4" in text
+    after = " ".join(run("experiment", "status", "--today", "2026-06-01").output.split())
+    assert f"See it with `twitchwise experiment report --id {started['id']}`" in after
 
     b_days = {
         date.fromisoformat(p["start"]) + timedelta(days=i)
@@ -190,3 +192,15 @@ def test_experiment_start_says_what_the_design_can_show(url: str) -> None:
     assert "this may be chance' whatever happens" in text
     data = json.loads(run("experiment", "report", "--json").output)
     assert data["settled"] is False
+
+
+def test_experiment_start_can_taper_caffeine(url: str) -> None:
+    result = run(
+        "experiment", "start", "--factor", "caffeine", "--washout-days", "3", "--taper",
+        "--start", START.isoformat(), "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["plan"]["taper"] is True
+    run("experiment", "end")
+    refused(run("experiment", "start", "--factor", "alcohol", "--washout-days", "3", "--taper"),
+            "taper")  # fmt: skip

@@ -60,3 +60,54 @@ def test_insights_charts_render_and_are_accessible(
     axe_page.goto("/insights")
     assert_accessible(axe_page)
     scan.close()
+
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+MIN_TEXT_PX = 11  # rendered size of chart text; a 640-unit drawing on a phone gave 5-6 px
+SMALLEST_TEXT = """() => {
+  const sizes = [];
+  for (const svg of document.querySelectorAll('figure.chart svg')) {
+    if (!svg.getClientRects().length) continue;  // the other size's drawing, not shown
+    const scale = svg.getScreenCTM().a;
+    for (const t of svg.querySelectorAll('text')) {
+      sizes.push(parseFloat(getComputedStyle(t).fontSize) * scale);
+    }
+  }
+  return sizes;
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_insights_are_legible_and_fit_at_phone_and_desktop_size(
+    browser: Browser, seeded_server: LiveServer, size: str
+) -> None:
+    mobile = size == "phone"
+    options = {"viewport": SIZES[size], "is_mobile": mobile, "has_touch": mobile}
+    context = browser.new_context(base_url=seeded_server.url, locale="en-GB", **options)
+    page = context.new_page()
+    page.goto("/insights")
+    expect(page.get_by_role("img", name="Every estimate")).to_have_count(1)
+    expect(page.get_by_role("img", name="Trend")).to_have_count(1)
+    sizes = page.evaluate(SMALLEST_TEXT)
+    assert len(sizes) >= 10, sizes
+    assert min(sizes) >= MIN_TEXT_PX, f"chart text as small as {min(sizes):.1f} px at {size}"
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page is {overflow}px too wide at {size}"
+    table = page.get_by_role("table", name="Every estimate, one row per factor and timing")
+    wrap = table.locator("xpath=..")
+    assert wrap.evaluate("e => e.scrollWidth - e.clientWidth") <= 0, "the table is cut off"
+    row = table.locator("tbody tr").first
+    display = row.evaluate("e => getComputedStyle(e).display")
+    assert (display == "flex") == mobile, f"rows are display:{display} at {size}"
+    if mobile:
+        cell = row.locator("td[data-label='Rate ratio']")  # each value says what it is
+        assert "Rate ratio" in cell.evaluate("e => getComputedStyle(e, '::before').content")
+    context.close()
+
+    scan = browser.new_context(base_url=seeded_server.url, bypass_csp=True, **options)
+    axe_page = scan.new_page()
+    axe_page.goto("/insights")
+    assert_accessible(axe_page)
+    scan.close()

@@ -303,3 +303,51 @@ def test_design_statement_does_not_promise_more_than_the_study_measures() -> Non
         design = experiment_design(simulate_realistic_diary(120, seed))
         assert design.pairs is None and design.power is not None and design.power < 0.5
         assert "this may be chance" in design.sentence
+
+
+def test_design_warning_says_when_a_plan_cannot_settle() -> None:
+    from twitchwise.stats import ExperimentDesign, design_warning
+
+    advice = ExperimentDesign(drop=0.3, history_days=60, pairs=6, phase_days=10,
+                              design="AB" * 6, power=0.85, sentence="...")  # fmt: skip
+    two = design_warning(advice, 2, 10)
+    assert two and "whatever happens" in two and "Suggested: 6 pairs of 10-day phases" in two
+    short = design_warning(advice, 6, 7)
+    assert short and "shorter than the suggested 10" in short
+    assert design_warning(advice, 6, 10) is None and design_warning(advice, 6, 14) is None
+    hopeless = advice.model_copy(update={"pairs": None, "phase_days": None, "design": None})
+    assert "most likely end with 'this may be chance'" in (design_warning(hopeless, 6, 30) or "")
+
+
+def test_a_finished_experiment_names_no_command() -> None:
+    from twitchwise.stats import experiment_status, plan_experiment
+
+    plan = plan_experiment("caffeine", design="AB", phase_days=7, start=date(2026, 1, 5))
+    sentence = experiment_status(plan, date(2026, 3, 1)).sentence
+    assert sentence.startswith("The experiment ended on 2026-01-18;") and "`" not in sentence
+
+
+def test_a_caffeine_taper_cuts_down_over_the_settling_in_days() -> None:
+    from twitchwise.stats import ExperimentError, experiment_status, plan_experiment
+
+    start = date(2026, 1, 5)
+    plan = plan_experiment("caffeine", design="BAAB", phase_days=7, washout_days=3,
+                           start=start, randomise=False, taper=True)  # fmt: skip
+    first, second, third, fourth = plan.phases
+    assert plan.taper and first.condition == "B" and first.washout_days == 3, "first B tapers"
+    assert second.washout_days == 3 and third.washout_days == 0 and fourth.washout_days == 3
+    before = experiment_status(plan, start - timedelta(days=1))
+    assert before.instruction.startswith("Taper: have about half your usual caffeine")
+    day2 = experiment_status(plan, start + timedelta(days=1))
+    assert day2.in_washout and day2.instruction.startswith("Taper:") and "a taper" in day2.sentence
+    settled = experiment_status(plan, start + timedelta(days=4))
+    assert settled.instruction == plan.change
+    back_to_a = experiment_status(plan, second.start)
+    assert back_to_a.instruction == plan.usual, "A phases are never tapered"
+    with pytest.raises(ExperimentError) as no_taper:
+        plan_experiment("alcohol", washout_days=3, start=start, taper=True)
+    assert no_taper.value.field == "taper"
+    with pytest.raises(ExperimentError) as too_short:
+        plan_experiment("caffeine", washout_days=1, start=start, taper=True)
+    assert too_short.value.field == "washout_days"
+    assert not plan_experiment("caffeine", start=start).taper

@@ -46,3 +46,21 @@ def test_insights_page_shows_both_charts(client: TestClient, diary: Diary) -> No
     assert 'aria-labelledby="table-heading forest-desc"' in html
     assert len(re.findall(r"<circle ", html)) >= 2
     assert 'class="mean" points="' in html
+
+
+def test_insights_say_factors_in_words_and_dates_in_one_format(
+    client: TestClient, diary: Diary
+) -> None:
+    frame = simulate_diary(60, seed=5, effects={"caffeine_mg": 1.5})
+    start = date.today() - timedelta(days=len(frame))
+    for i, (_, row) in enumerate(frame.iterrows()):
+        day = start + timedelta(days=i)
+        caffeine = float(row["caffeine_mg"])
+        diary.save_checkin(day, caffeine_mg=None if math.isnan(caffeine) else caffeine)
+        for _ in range(int(row["episodes"])):
+            diary.add_twitch("left_thigh", datetime.combine(day, time(12)).astimezone())
+    page = client.get("/insights").text
+    text = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])
+    assert "caffeine_mg" not in text and "sleep_hours" not in text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), "one date format, as on the other pages"
+    assert f"{start:%a} {start.day} {start:%b %Y}" in text

@@ -49,7 +49,7 @@ def test_insights_show_estimates_and_what_stands_out(
 ) -> None:
     html = client.get("/insights").text
     assert "Every estimate" in html and "Trend" in html
-    assert re.search(r"<td>[Cc]affeine[^<]*</td><td>same day</td>", html)
+    assert re.search(r"<td class=\"lead\">[Cc]affeine[^<]*</td><td>same day</td>", html)
     assert "What stands out" in html and 'class="card finding"' in html
     body = client.get("/api/v1/insights").json()
     assert body["insights"]["tracked_days"] == 56
@@ -156,7 +156,10 @@ def test_insights_page_names_an_outlier_day_and_refits_after_a_change(
     for i in range(150):
         eight_weeks.add_twitch("left_calf", at + timedelta(seconds=i))
     html = client.get("/insights").text
-    assert f"One day, {day.isoformat()} with" in html and "cannot decide this on its own" in html
+    assert (
+        f"One day, {day:%a} {day.day} {day:%b %Y} with" in html
+        and "cannot decide this on its own" in html
+    )
     first = client.get("/api/v1/insights").json()
     eight_weeks.save_checkin(date.today(), caffeine_mg=0, sleep_hours=8.0)
     second = client.get("/api/v1/insights").json()

@@ -179,6 +179,13 @@ def experiment_start(
     randomise: Annotated[
         bool, typer.Option("--randomise/--fixed-order", help="Randomise each AB pair's order.")
     ] = True,
+    taper: Annotated[
+        bool,
+        typer.Option(
+            "--taper/--no-taper",
+            help="Caffeine only: cut down over the settling-in days (2 or more) of each B phase.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Plan and start a self-experiment: A = your usual routine, B = the change."""
@@ -194,10 +201,11 @@ def experiment_start(
             start=first,
             seed=seed,
             randomise=randomise,
+            taper=taper,
         )
     except ExperimentError as exc:
         fail(str(exc))
-    from twitchwise.stats import experiment_design  # heavy: only when a plan is made
+    from twitchwise.stats import design_warning, experiment_design  # heavy: only when planned
 
     with open_diary(ctx) as diary:
         try:
@@ -222,12 +230,14 @@ def experiment_start(
     console.print(f"A: {plan.usual}\nB: {plan.change}")
     _render_phases(plan)
     console.print(f"[bold]What this design can show:[/] {advice.sentence}")
-    if advice.pairs and len(plan.design) // 2 < advice.pairs:
-        console.print(
-            f"[yellow]This plan has {len(plan.design) // 2} pair(s); its report will say "
-            f"'this may be chance' whatever happens. Consider --design {advice.design} "
-            f"--phase-days {advice.phase_days}.[/]"
+    warning = design_warning(advice, len(plan.design) // 2, plan.phase_days)
+    if warning:
+        hint = (
+            f" Consider --design {advice.design} --phase-days {advice.phase_days}."
+            if advice.design
+            else ""
         )
+        console.print(f"[yellow]{warning}{hint}[/]")
     console.print(experiment_status(plan, date.today()).sentence)
 
 
@@ -248,6 +258,8 @@ def experiment_status_cmd(
         _print_json({"id": experiment_id} | status.model_dump(mode="json"))
         return
     console.print(f"[bold]Experiment {experiment_id}[/] ({plan.title.lower()}): {status.sentence}")
+    if status.state == "finished":
+        console.print(f"See it with `twitchwise experiment report --id {experiment_id}`.")
 
 
 @experiment_app.command("report")

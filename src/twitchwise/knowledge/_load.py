@@ -109,6 +109,8 @@ def _cited(kb: KnowledgeBase) -> Iterable[tuple[str, str | None]]:
         yield f"constants.yaml:{const.id}", const.source
     for exp in kb.experiments:
         yield f"experiments.yaml:{exp.key}", exp.source
+        if exp.taper is not None:
+            yield f"experiments.yaml:{exp.key} taper", exp.taper_source or ""
 
 
 def _check(kb: KnowledgeBase) -> None:

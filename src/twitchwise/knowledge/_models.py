@@ -258,3 +258,7 @@ class ExperimentFactor(_Strict):
     threshold: float
     unit: str
     source: str
+    taper: str | None = Field(
+        None, description="what to do on the days tapered into B, for a change best made gradually"
+    )
+    taper_source: str | None = None

@@ -22,7 +22,7 @@ from ._experiment import (
     experiment_status,
     plan_experiment,
 )
-from ._experiment_design import ExperimentDesign, experiment_design
+from ._experiment_design import ExperimentDesign, design_warning, experiment_design
 from ._experiment_report import experiment_report
 from ._factors import DIARY_FACTORS, IMPORTED_FACTORS, FactorSpec
 from ._insights import (
@@ -60,6 +60,7 @@ __all__ = [
     "cached_insights",
     "clear_insights_cache",
     "count_trend",
+    "design_warning",
     "experiment_design",
     "experiment_factor",
     "experiment_report",

@@ -91,6 +91,9 @@ class ExperimentPlan(BaseModel):
     end: date
     outcome: Outcome = "episodes"
     phases: list[Phase]
+    taper: bool = Field(
+        False, description="the settling-in days of each B phase after A are a taper (caffeine)"
+    )
 
     def phase_on(self, day: date) -> Phase | None:
         for phase in self.phases:
@@ -122,13 +125,22 @@ def plan_experiment(
     start: date,
     seed: int | None = None,
     randomise: bool = True,
+    taper: bool = False,
 ) -> ExperimentPlan:
     """Plan the phases. With `randomise`, each AB pair's order is drawn from `seed`.
 
     `seed` is drawn and recorded when not given, so the order can be checked later. Phases after a
     switch of condition are `washout_days` longer; those first days are not analysed.
+
+    `taper` (for a change best made gradually, such as cutting caffeine) turns the settling-in days
+    of every B phase that follows the usual routine, the first phase included, into days of
+    cutting down, so a withdrawal headache does not land on the analysed days.
     """
     spec = experiment_factor(factor)
+    if taper and spec.taper is None:
+        raise ExperimentError("taper", f"only a change with a taper can taper, not {spec.key}")
+    if taper and washout_days < 2:
+        raise ExperimentError("washout_days", "a taper needs at least 2 settling-in days")
     d = _check_design(design)
     if not 3 <= phase_days <= MAX_PHASE_DAYS:
         raise ExperimentError("phase_days", f"must be between 3 and {MAX_PHASE_DAYS} days")
@@ -147,7 +159,8 @@ def plan_experiment(
     day = start
     previous: str | None = None
     for i, cond in enumerate(order, start=1):
-        wash = washout_days if previous is not None and cond != previous else 0
+        switch = cond != previous if previous is not None else taper and cond == "B"
+        wash = washout_days if switch else 0
         length = phase_days + wash
         phases.append(
             Phase(
@@ -175,6 +188,7 @@ def plan_experiment(
         start=start,
         end=phases[-1].end,
         phases=phases,
+        taper=taper,
     )
 
 
@@ -207,6 +221,8 @@ def experiment_status(plan: ExperimentPlan, today: date) -> ExperimentStatus:
         first = plan.phases[0]
         wait = (plan.start - today).days
         todo = plan.usual if first.condition == "A" else plan.change
+        if plan.taper and first.condition == "B" and first.washout_days:
+            todo = experiment_factor(plan.factor).taper or todo
         return ExperimentStatus(
             state="not_started",
             today=today,
@@ -228,20 +244,28 @@ def experiment_status(plan: ExperimentPlan, today: date) -> ExperimentStatus:
             instruction="Back to your usual routine; see the report for what the phases showed.",
             days_left=0,
             sentence=(
-                f"The experiment ended on {plan.end.isoformat()}. Run `experiment report` to see "
-                "what the phases showed."
+                f"The experiment ended on {plan.end.isoformat()}; its report shows what the "
+                "phases showed."
             ),
         )
     todo = plan.usual if phase.condition == "A" else plan.change
     day_in = (today - phase.start).days + 1
     washout = day_in <= phase.washout_days
+    tapering = washout and plan.taper and phase.condition == "B"
+    if tapering:
+        todo = experiment_factor(plan.factor).taper or todo
     following = next((p for p in plan.phases if p.number == phase.number + 1), None)
     switch = following.start if following and following.condition != phase.condition else None
     name = "A, your usual routine" if phase.condition == "A" else "B, the change"
     sentence = (
         f"Today is day {day_in} of {phase.days} in phase {phase.number} of {total} ({name}): {todo}"
     )
-    if washout:
+    if tapering:
+        sentence += (
+            f" These first {phase.washout_days} days are a taper: cut down gradually, they are "
+            "not counted."
+        )
+    elif washout:
         sentence += (
             f" These first {phase.washout_days} days are a washout: follow the plan, they are "
             "just not counted."

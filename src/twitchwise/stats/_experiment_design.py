@@ -105,3 +105,29 @@ def experiment_design(
         ),
         **base,
     )
+
+
+def design_warning(advice: ExperimentDesign, pairs: int, phase_days: int) -> str | None:
+    """Why a chosen plan (its AB `pairs` and `phase_days`) cannot settle, or is unlikely to, next
+    to what `advice` suggests; None when it matches the suggestion. Every interface shows this same
+    sentence, so the warning and the statistics behind it live here, not in the CLI or the web."""
+    if smallest_p(pairs) >= ALPHA:
+        text = (
+            f"This plan has {pairs} pair{'s' if pairs != 1 else ''} of phases, so its report will "
+            f"say 'this may be chance' whatever happens: the smallest possible p with {pairs} "
+            f"pair{'s' if pairs != 1 else ''} is {smallest_p(pairs):.2f}."
+        )
+    elif advice.pairs is None:
+        return (
+            "With your variability even this plan would most likely end with 'this may be chance'."
+        )
+    elif advice.phase_days is not None and phase_days < advice.phase_days:
+        text = (
+            f"Phases of {phase_days} days are shorter than the suggested {advice.phase_days}, so "
+            "the chance of a clear answer is lower than 80%."
+        )
+    else:
+        return None
+    if advice.pairs is not None and advice.phase_days is not None:
+        text += f" Suggested: {advice.pairs} pairs of {advice.phase_days}-day phases."
+    return text

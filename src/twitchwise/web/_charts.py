@@ -116,6 +116,8 @@ def timeline(counts: Mapping[date, int], end: date, days: int) -> Timeline:
 class ForestRow:
     y: float
     label: str
+    label_x: float
+    label_y: float
     x: float
     x_low: float
     x_high: float
@@ -136,10 +138,19 @@ class ForestPlot:
 FOREST_TICKS = (0.25, 0.5, 0.67, 1.0, 1.5, 2.0, 4.0)
 
 
-def forest_plot(estimates: list[tuple[str, float, float, float, bool]]) -> ForestPlot:
+def forest_plot(
+    estimates: list[tuple[str, float, float, float, bool]], *, compact: bool = False
+) -> ForestPlot:
     """Rate ratios with their 95% intervals on a log scale, one row per (label, rr, low, high,
-    significant); a log scale shows halving and doubling as equally far from 1."""
-    left, right, width, row_h, top = 190, 14, 640, 24, 10
+    significant); a log scale shows halving and doubling as equally far from 1.
+
+    `compact` is the phone's layout: a 360-unit-wide drawing (shown about 340 px wide, so its
+    13-unit text stays about 12 px) with each label above its interval rather than beside it,
+    which a 640-unit drawing squeezed onto a phone shrank to 6 px."""
+    if compact:
+        left, right, width, row_h, top = 14, 14, 360, 46, 6
+    else:
+        left, right, width, row_h, top = 190, 14, 640, 24, 10
     lows = [max(low, 1e-3) for _, _, low, _, _ in estimates]
     highs = [min(high, 1e3) for _, _, _, high, _ in estimates]
     lo = math.log(min([0.5, *lows]))
@@ -149,10 +160,15 @@ def forest_plot(estimates: list[tuple[str, float, float, float, bool]]) -> Fores
         v = math.log(min(max(value, 1e-3), 1e3))
         return round(left + (v - lo) / (hi - lo) * (width - left - right), 1)
 
+    def line_y(i: int) -> float:
+        return top + i * row_h + (32 if compact else row_h / 2)
+
     rows = [
         ForestRow(
-            y=top + i * row_h + row_h / 2,
+            y=line_y(i),
             label=label,
+            label_x=left if compact else left - 8,
+            label_y=top + i * row_h + 16 if compact else line_y(i) + 4,
             x=x_of(rr),
             x_low=x_of(low),
             x_high=x_of(high),
@@ -174,12 +190,16 @@ class TrendChart:
     width: int
     height: int
     base: int
+    left: int
 
 
-def trend_chart(counts: Mapping[date, int]) -> TrendChart:
+def trend_chart(counts: Mapping[date, int], *, compact: bool = False) -> TrendChart:
     """Twitches on each tracked day, with the mean of the last 7 tracked days as a line, so the
-    trend is visible without trusting any one day. Untracked days are gaps, not zeros."""
-    width, height, left, base = 640, 180, 36, 150
+    trend is visible without trusting any one day. Untracked days are gaps, not zeros.
+
+    `compact` is the phone's layout: 360 units wide (legible text at a phone's width) with three
+    or four date labels instead of six."""
+    width, height, left, base = (360, 200, 30, 172) if compact else (640, 180, 36, 150)
     days = sorted(counts)
     span = (days[-1] - days[0]).days + 1 if days else 1
     step = (width - left - 6) / span
@@ -204,9 +224,9 @@ def trend_chart(counts: Mapping[date, int]) -> TrendChart:
         )
         window = [*window[-6:], n]
         points.append(f"{x + step / 2:.1f},{base - sum(window) / len(window) * scale:.1f}")
-    label_every = max(1, span // 6)
+    label_every = max(1, span // (3 if compact else 6))
     for i in range(0, span, label_every):
         day = days[0] + timedelta(days=i) if days else date.today()
-        if left + i * step <= width - 40:  # room for the label inside the chart
+        if left + i * step <= width - (46 if compact else 40):  # room for the label
             ticks.append((round(left + i * step, 1), f"{day.day} {day:%b}"))
-    return TrendChart(bars, " ".join(points), ticks, peak, width, height, base)
+    return TrendChart(bars, " ".join(points), ticks, peak, width, height, base, left)

@@ -18,10 +18,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from twitchwise.diary import Diary, DiaryError, Experiment
 from twitchwise.stats import (
     EXPERIMENT_FACTORS,
+    ExperimentDesign,
     ExperimentError,
     ExperimentPlan,
     ExperimentReport,
     ExperimentStatus,
+    design_warning,
+    experiment_design,
     experiment_report,
     experiment_status,
     plan_experiment,
@@ -42,7 +45,7 @@ START_WINDOW_DAYS = 365
 """How far from today an experiment may start: far enough to plan ahead or to record one begun
 without the app, near enough that every phase date stays a real calendar date."""
 _DESIGN_PATTERN = f"^(AB|BA){{1,{MAX_PERIODS // 2}}}$"
-_DESIGN = re.compile(_DESIGN_PATTERN)
+DESIGN_RE = re.compile(_DESIGN_PATTERN)
 
 
 def _known_factor(value: str) -> str:
@@ -52,7 +55,7 @@ def _known_factor(value: str) -> str:
 
 
 def _design(value: str) -> str:
-    if not _DESIGN.fullmatch(value):
+    if not DESIGN_RE.fullmatch(value):
         raise ValueError(
             f"use AB or BA pairs, at most {MAX_PERIODS // 2}, in capitals (e.g. AB, ABAB, ABBA)"
         )
@@ -107,6 +110,12 @@ class ExperimentIn(BaseModel):
         description="seed for the random order (drawn and recorded when left out)",
     )
     randomise: bool = Field(True, strict=True, description="false keeps the design's order")
+    taper: bool = Field(
+        False,
+        strict=True,
+        description="caffeine only: the settling-in days (`washout_days` 2 or more) of each B "
+        "phase after the usual routine are for cutting down gradually",
+    )
 
 
 class ExperimentSummary(BaseModel):
@@ -148,6 +157,14 @@ class ExperimentDetail(ExperimentSummary):
         description="rate ratio B vs A with its 95% interval over the analysed days up to the "
         "day, how many more days would settle it, and the CENT 2015 items"
     )
+    design: ExperimentDesign = Field(
+        description="what a design can show with the person's own variability (the diary's "
+        "days up to the first day): the suggested pairs and phase length for a 30% drop"
+    )
+    design_warning: str | None = Field(
+        description="why this plan cannot settle (or is unlikely to), null when it follows the "
+        "suggestion"
+    )
 
 
 def _plan(experiment: Experiment) -> ExperimentPlan | None:
@@ -174,11 +191,14 @@ def _detail(diary: Diary, experiment: Experiment, today: date | None) -> Experim
         )
     day = today or date.today()
     summary = ExperimentSummary.of(experiment, plan).model_dump()
+    advice = experiment_design(diary.daily_frame(end=plan.start), outcome=plan.outcome)
     return ExperimentDetail(
         **summary,
         plan=plan,
         today=experiment_status(plan, day),
         report=experiment_report(plan, diary.daily_frame(plan.start, plan.end), today=day),
+        design=advice,
+        design_warning=design_warning(advice, len(plan.design) // 2, plan.phase_days),
     )
 
 
@@ -238,6 +258,7 @@ def start_experiment(body: ExperimentIn, diary: Diary = Depends(get_diary)) -> E
             start=first,
             seed=body.seed,
             randomise=body.randomise,
+            taper=body.taper,
         )
     except ExperimentError as exc:
         raise _invalid(exc.field, exc.message) from None

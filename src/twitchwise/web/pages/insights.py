@@ -13,6 +13,7 @@ from twitchwise.stats import MIN_FACTOR_DAYS, cached_insights
 
 from .._charts import forest_plot, trend_chart
 from .._deps import get_diary
+from .._metrics import in_words
 from ._common import render
 
 router = APIRouter()
@@ -22,23 +23,24 @@ router = APIRouter()
 def insights_page(request: Request, diary: Diary = Depends(get_diary)) -> HTMLResponse:
     report, trend, daily = cached_insights((diary.url, diary.last_change()), diary.daily_frame)
     estimated = [f for f in report.factors if f.rate_ratio is not None]
-    forest = forest_plot(
-        [
-            (
-                f"{f.label or f.factor}, {'day after' if f.lag_days else 'same day'}",
-                f.rate_ratio,
-                f.ci_low,
-                f.ci_high,
-                f.significant,
-            )
-            for f in estimated
-            if f.rate_ratio is not None and f.ci_low is not None and f.ci_high is not None
-        ]
-    )
+    rows = [
+        (
+            f"{in_words(f.label or f.factor)}, {'day after' if f.lag_days else 'same day'}",
+            f.rate_ratio,
+            f.ci_low,
+            f.ci_high,
+            f.significant,
+        )
+        for f in estimated
+        if f.rate_ratio is not None and f.ci_low is not None and f.ci_high is not None
+    ]
     counts: dict[date, int] = daily if report.tracked_days else {}
+    # Each chart twice: the desktop's drawing and the phone's (legible at 390 px); CSS shows one.
     return render(
         request, "insights.html", "insights", report=report, trend=trend,
-        forest=forest, chart=trend_chart(counts) if counts else None,
+        forests=[(forest_plot(rows), "wide"), (forest_plot(rows, compact=True), "narrow")],
+        charts=[(trend_chart(counts), "wide"), (trend_chart(counts, compact=True), "narrow")]
+        if counts else [],
         estimated=estimated, notable=[f for f in estimated if f.significant],
         waiting=[f for f in report.factors if f.rate_ratio is None],
         min_days=MIN_FACTOR_DAYS,
