@@ -351,6 +351,12 @@ def test_reminder_times_make_a_calendar_file(
     page.get_by_label("Time", exact=True).fill("20:45")
     page.get_by_role("button", name="Update the link").click()
     expect(page.get_by_text("At 20:45 every day.")).to_be_visible()
+    # Chromium has a service worker and PushManager, so the Web Push offer is shown, with who
+    # carries the message, and passes axe with the rest of the page.
+    push = page.get_by_role("region", name="Or: a notification in this browser")
+    expect(push.get_by_role("button", name="Notify me in this browser")).to_be_visible()
+    expect(push).to_contain_text("push service of your browser")
+    expect(push).to_contain_text("At 20:45 every day")
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the calendar file (.ics)").click()

@@ -43,7 +43,7 @@ def serve(
         }
     )
     try:
-        web_app = create_app(config)
+        web_app = create_app(config, push_sender=True)
     except DiaryError as exc:  # a diary that cannot be opened is one clear line, not a traceback
         fail(str(exc))
     shown = f"[{config.host}]" if ":" in config.host else config.host

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from twitchwise.uploads import remove_uploads
 
 from ._limits import BodyLimitMiddleware
 from ._problems import install_problem_handlers, move_problem_schemas
+from ._push import SubscriptionStore, vapid_for
 from ._security import CsrfCookieMiddleware, CsrfSigner, SecurityHeadersMiddleware, load_secret
 from ._templates import STATIC_DIR, make_templates
 
@@ -35,10 +37,14 @@ twitchwise gives guidance, not a diagnosis.
 """
 
 
-def create_app(settings: Settings | None = None, *, secret_dir: Path | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, secret_dir: Path | None = None, push_sender: bool = False
+) -> FastAPI:
     """Build the web app over the diary at `settings.db`.
 
-    `secret_dir` holds the per-install CSRF secret (default: the user data folder).
+    `secret_dir` holds the per-install CSRF secret, the Web Push key and the push subscriptions
+    (default: the user data folder). `push_sender` runs the reminder sender while the app is up
+    (`twitchwise serve`); tests and embedders leave it off.
     """
     settings = settings or Settings()
     diary = Diary.open(settings.db)
@@ -48,7 +54,10 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sender = _start_push_sender(app) if push_sender else None
         yield
+        if sender is not None:
+            sender.cancel()
         remove_uploads(own=True)
         diary.close()
 
@@ -65,6 +74,8 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
     app.state.templates = make_templates()
     app.state.secret = load_secret(secret_dir)
     app.state.csrf = CsrfSigner(app.state.secret)
+    app.state.push_store = SubscriptionStore(secret_dir)
+    app.state.push_dir = secret_dir
 
     app.add_middleware(CsrfCookieMiddleware, signer=app.state.csrf)
     app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_mb * 1024 * 1024)
@@ -83,6 +94,13 @@ def create_app(settings: Settings | None = None, *, secret_dir: Path | None = No
     app.include_router(pages_router)
     _install_openapi(app)
     return app
+
+
+def _start_push_sender(app: FastAPI) -> asyncio.Task[None]:
+    """The Web Push reminder sender, as a task in the server's event loop."""
+    from ._push import run_sender
+
+    return asyncio.create_task(run_sender(app.state.push_store, vapid_for(app)))
 
 
 def _wait_briefly(diary: Diary, seconds: float) -> None:

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from . import assess, checkins, experiments, export, health, insights, twitches
 from . import data as _data
 from . import imports as _imports
+from . import push as _push
 from . import report as report_module  # the doctor report (issue 12)
 
 router = APIRouter(prefix="/api/v1")
@@ -15,5 +16,6 @@ for module in (health, assess, twitches, checkins, export, insights, experiments
 router.include_router(_data.router)
 router.include_router(report_module.router)
 router.include_router(_imports.router)
+router.include_router(_push.router)  # Web Push reminders (issue 13)
 
 __all__ = ["router"]

@@ -2,7 +2,9 @@
 subscribes to (or imports), with a daily alarm at the times they chose.
 
 The times live in the feed's address (`/reminders.ics?at=21:00&at=08:30`), so nothing is stored
-and nothing is sent anywhere. The wording is a calm reminder to log, never a nudge that feeds worry.
+and nothing is sent anywhere. Where the browser can, the page also offers Web Push notifications
+from the app itself (`web/_push.py`, `web/api/push.py`). The wording is a calm reminder to log,
+never a nudge that feeds worry.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from .._push import public_key, vapid_for
 from ._common import render
 
 router = APIRouter()
@@ -96,4 +99,5 @@ def reminders_page(
         slots=MAX_TIMES,
         feed=f"/reminders.ics?{query}",
         webcal=f"webcal://{host}/reminders.ics?{query}",
+        push_key=public_key(vapid_for(request.app)),
     )

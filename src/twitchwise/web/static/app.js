@@ -195,4 +195,64 @@
       navigator.serviceWorker.register("/sw.js").catch(function () {});
     });
   }
+
+  // Reminders page: Web Push from the app itself, offered only where the browser has a service
+  // worker and PushManager (the section stays hidden otherwise).
+  function pushSetup() {
+    var box = document.getElementById("push");
+    if (!box || !("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return;
+    var on = document.getElementById("push-on"), off = document.getElementById("push-off");
+    var status = document.getElementById("push-status");
+    box.hidden = false;
+    function say(text) { status.textContent = text; }
+    function send(method, body) {
+      return fetch("/api/v1/push/subscription", {
+        method: method, credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": box.getAttribute("data-csrf") },
+        body: JSON.stringify(body)
+      }).then(function (r) { if (!r.ok && r.status !== 404) throw new Error(String(r.status)); return r; });
+    }
+    function keyBytes(text) {
+      var b64 = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+      var raw = atob(b64), out = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+      return out;
+    }
+    function show(subscribed) { on.hidden = subscribed; off.hidden = !subscribed; }
+    navigator.serviceWorker.ready.then(function (reg) {
+      return reg.pushManager.getSubscription();
+    }).then(function (sub) { show(!!sub); }).catch(function () {});
+    on.addEventListener("click", function () {
+      var times = box.getAttribute("data-push-times").split(",");
+      Notification.requestPermission().then(function (permission) {
+        if (permission !== "granted") throw new Error("denied");
+        return navigator.serviceWorker.ready;
+      }).then(function (reg) {
+        return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.getAttribute("data-push-key")) });
+      }).then(function (sub) {
+        var body = sub.toJSON();
+        body.times = times;
+        return send("PUT", body);
+      }).then(function () {
+        show(true);
+        say("Done: this browser will remind you at " + times.join(", ") + ".");
+      }).catch(function (err) {
+        say(err && err.message === "denied"
+          ? "The browser did not allow notifications. You can allow them in its site settings, or use the calendar instead."
+          : "That did not work in this browser. The calendar reminder above works everywhere.");
+      });
+    });
+    off.addEventListener("click", function () {
+      navigator.serviceWorker.ready.then(function (reg) {
+        return reg.pushManager.getSubscription();
+      }).then(function (sub) {
+        if (!sub) return null;
+        return send("DELETE", { endpoint: sub.endpoint }).then(function () { return sub.unsubscribe(); });
+      }).then(function () {
+        show(false);
+        say("Stopped: no more notifications in this browser.");
+      }).catch(function () { say("That did not work; please try again."); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", pushSetup);
 })();

@@ -1,6 +1,7 @@
 // twitchwise service worker: the app opens without a network (pages and assets from a cache,
 // refreshed whenever the network answers). Logging offline is queued by app.js in the page and
-// sent once when the phone is back online; this worker never posts anything itself.
+// sent once when the phone is back online; this worker never posts anything itself. It shows the
+// daily reminder the app pushes (fixed words, nothing from the diary) and opens /log on a tap.
 "use strict";
 
 var CACHE = "twitchwise-v1";
@@ -43,4 +44,27 @@ self.addEventListener("fetch", function (event) {
       });
     })
   );
+});
+
+self.addEventListener("push", function (event) {
+  var data = { title: "twitchwise", body: "Time to fill in today's twitch diary", url: "/log" };
+  try { if (event.data) data = Object.assign(data, event.data.json()); } catch (e) { /* keep the default */ }
+  event.waitUntil(self.registration.showNotification(data.title, {
+    body: data.body, icon: "/static/icon.svg", tag: "twitchwise-reminder", data: { url: data.url }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var path = (event.notification.data && event.notification.data.url) || "/log";
+  if (path.charAt(0) !== "/" || path.charAt(1) === "/") path = "/log";  // same origin only
+  var target = new URL(path, self.location.origin).href;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (list) {
+    for (var i = 0; i < list.length; i++) {
+      if ("navigate" in list[i] && "focus" in list[i]) {
+        return list[i].navigate(target).then(function (c) { return c && c.focus(); });
+      }
+    }
+    return self.clients.openWindow(target);
+  }));
 });
