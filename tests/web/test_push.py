@@ -259,3 +259,52 @@ def test_a_bad_subscription_is_refused_by_field(
     assert response.headers["content-type"].startswith("application/problem+json")
     assert field in [e["field"] for e in response.json()["errors"]]
     assert _store(app).all() == []
+
+
+def test_the_sender_wakes_each_minute_and_pushes_a_due_minute_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from twitchwise.web import _push
+
+    store = SubscriptionStore(tmp_path)
+    store.add(Subscription("https://push.example/a", "k", "a", ("21:00",)))
+    at = [(20, 59, 59), (21, 0, 0), (21, 0, 0), (21, 0, 0), (21, 1, 0), (21, 1, 0)]
+    times = [datetime(2026, 3, 2, h, m, sec) for h, m, sec in at]  # before and after each sleep
+
+    class Clock:
+        @staticmethod
+        def now() -> datetime:
+            if not times:
+                raise asyncio.CancelledError
+            return times.pop(0)
+
+    sent: list[list[str]] = []
+    monkeypatch.setattr(_push, "datetime", Clock)
+    monkeypatch.setattr(
+        _push, "send_reminders", lambda _s, _v, subs: sent.append([s.endpoint for s in subs])
+    )
+
+    async def no_wait(_seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(_push.asyncio, "sleep", no_wait)
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(_push.run_sender(store, load_vapid(tmp_path)))
+    assert sent == [["https://push.example/a"]]  # 21:00 once, though the loop woke twice in it
+
+
+def test_serve_runs_the_sender_while_the_app_is_up(tmp_path: Path) -> None:
+    from twitchwise.settings import Settings
+    from twitchwise.web import create_app
+
+    app = create_app(
+        Settings(db=f"sqlite:///{tmp_path / 'diary.db'}"), secret_dir=tmp_path, push_sender=True
+    )
+    with TestClient(app):
+        task = app.state.push_task
+        assert not task.done()
+    assert task.cancelled() or task.done()
+    assert (tmp_path / VAPID_FILE).exists()
+    app.state.diary.close()

@@ -100,7 +100,10 @@ def _start_push_sender(app: FastAPI) -> asyncio.Task[None]:
     """The Web Push reminder sender, as a task in the server's event loop."""
     from ._push import run_sender
 
-    return asyncio.create_task(run_sender(app.state.push_store, vapid_for(app)))
+    task = app.state.push_task = asyncio.create_task(
+        run_sender(app.state.push_store, vapid_for(app))
+    )
+    return task
 
 
 def _wait_briefly(diary: Diary, seconds: float) -> None:
