@@ -7,6 +7,7 @@ unit, and an unknown one is still shown (its id with spaces) rather than hidden.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,3 +69,42 @@ def in_words(text: str) -> str:
 
     text = _ISO_DAY.sub(day, text)
     return _METRIC_ID.sub(lambda m: METRICS[m[1]].label.lower(), text)
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    """One imported measure over the diary: its average and the days an app gave it."""
+
+    label: str
+    average: str
+    days: int
+    first: date
+    last: date
+
+
+def imported_summaries(
+    values: Mapping[tuple[date, str], tuple[str, float]], metrics: Iterable[str]
+) -> list[MeasureSummary]:
+    """Average and days covered of each of `metrics` among the imported values in use.
+
+    Only these plain figures: the Insights page shows them so imported steps, heart rate and HRV
+    are not invisible, without claiming anything about twitching from them.
+    """
+    wanted = list(metrics)
+    by_metric: dict[str, list[tuple[date, float]]] = {m: [] for m in wanted}
+    for (day, metric), (_source, value) in values.items():
+        if metric in by_metric:
+            by_metric[metric].append((day, value))
+    out = []
+    for metric in wanted:
+        rows = by_metric[metric]
+        if not rows:
+            continue
+        days = [d for d, _ in rows]
+        mean = sum(v for _, v in rows) / len(rows)
+        out.append(
+            MeasureSummary(
+                metric_label(metric), show_value(metric, mean), len(rows), min(days), max(days)
+            )
+        )
+    return out

@@ -8,12 +8,12 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from twitchwise.diary import Diary
+from twitchwise.diary import EXTRA_METRICS, Diary
 from twitchwise.stats import MIN_FACTOR_DAYS, cached_insights
 
 from .._charts import forest_plot, trend_chart
 from .._deps import get_diary
-from .._metrics import in_words
+from .._metrics import imported_summaries, in_words
 from ._common import render
 
 router = APIRouter()
@@ -44,4 +44,5 @@ def insights_page(request: Request, diary: Diary = Depends(get_diary)) -> HTMLRe
         estimated=estimated, notable=[f for f in estimated if f.significant],
         waiting=[f for f in report.factors if f.rate_ratio is None],
         min_days=MIN_FACTOR_DAYS,
+        other_apps=imported_summaries(diary.day_values_in_use(), EXTRA_METRICS),
     )  # fmt: skip
