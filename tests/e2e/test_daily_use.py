@@ -411,3 +411,37 @@ def test_an_experiment_planned_today_starts_tomorrow_and_home_says_so(
     page.goto("/")
     expect(page.get_by_text("The experiment starts tomorrow")).to_be_visible()
     context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_imported_steps_and_heart_rate_show_on_insights_in_words(
+    browser: Browser, fresh_server: LiveServer, size: str
+) -> None:
+    from twitchwise.diary import DayValue, Diary
+
+    first = date.today() - timedelta(days=3)
+    diary = Diary.open(f"sqlite:///{fresh_server.db_path}")
+    try:
+        diary.import_day_values(
+            [DayValue(first + timedelta(days=n), "steps", 7000.0) for n in range(3)]
+            + [DayValue(first, "resting_heart_rate_bpm", 58.0)],
+            "apple-health",
+        )
+    finally:
+        diary.close()
+    context = browser.new_context(
+        base_url=fresh_server.url, locale="en-GB", bypass_csp=True, **SIZES[size]
+    )  # type: ignore[arg-type]  # axe is injected as a script
+    problems = PageProblems(fresh_server.url)
+    page = problems.watch(context.new_page())
+    page.goto("/insights")
+    section = page.get_by_role("region", name="From your other apps")
+    expect(section.get_by_role("row", name=re.compile("^Steps"))).to_contain_text("7,000")
+    expect(section).to_contain_text("Resting heart rate")
+    expect(section).to_contain_text("58 beats a minute")
+    expect(section).not_to_contain_text("_")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SIZES[size]["viewport"]["width"]  # type: ignore[index]
+    assert_accessible(page)
+    context.close()
+    problems.assert_none()
