@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         4096, ge=1, le=1024 * 1024, description="largest upload the import page accepts (MiB)"
     )
+    push_contact: str = Field(
+        "mailto:twitchwise@localhost",
+        pattern=r"^(mailto:\S+@\S+|https://\S+)$",
+        description="the contact (mailto: or https:) in Web Push reminders' VAPID claim; Apple's "
+        "push service (Safari) refuses one on localhost, so Safari users set their own address",
+    )
 
     @field_validator("db")
     @classmethod

@@ -126,7 +126,7 @@ def _check_vapid(authorization: str, vapid_public: str, audience: str) -> None:
     header, claims, signature = fields["t"].split(".")
     assert json.loads(_unb64(header)) == {"typ": "JWT", "alg": "ES256"}
     payload = json.loads(_unb64(claims))
-    assert payload["aud"] == audience and payload["sub"].startswith("mailto:")
+    assert payload["aud"] == audience and payload["sub"] == "mailto:me@example.org"
     assert payload["exp"] > datetime.now().timestamp()
     raw = _unb64(signature)
     key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _unb64(vapid_public))
@@ -146,7 +146,9 @@ def test_the_sender_pushes_an_encrypted_signed_reminder_and_forgets_gone_subscri
         store.add(browser.sub)
     assert _mode(tmp_path / SUBSCRIPTIONS_FILE) == 0o600
 
-    result = send_reminders(store, vapid, store.all(), session=session)
+    result = send_reminders(
+        store, vapid, store.all(), session=session, contact="mailto:me@example.org"
+    )
 
     assert (result.sent, result.removed, result.failed) == (1, 1, 1)
     assert [s.endpoint for s in store.all()] == [alive.sub.endpoint, broken.sub.endpoint]
@@ -283,7 +285,7 @@ def test_the_sender_wakes_each_minute_and_pushes_a_due_minute_once(
     sent: list[list[str]] = []
     monkeypatch.setattr(_push, "datetime", Clock)
     monkeypatch.setattr(
-        _push, "send_reminders", lambda _s, _v, subs: sent.append([s.endpoint for s in subs])
+        _push, "send_reminders", lambda _s, _v, subs, *_: sent.append([s.endpoint for s in subs])
     )
 
     async def no_wait(_seconds: float) -> None:

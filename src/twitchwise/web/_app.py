@@ -101,7 +101,7 @@ def _start_push_sender(app: FastAPI) -> asyncio.Task[None]:
     from ._push import run_sender
 
     task = app.state.push_task = asyncio.create_task(
-        run_sender(app.state.push_store, vapid_for(app))
+        run_sender(app.state.push_store, vapid_for(app), app.state.settings.push_contact)
     )
     return task
 

@@ -39,8 +39,9 @@ TITLE = "twitchwise"
 BODY = "Time to fill in today's twitch diary"
 CLICK_URL = "/log"
 CONTACT = "mailto:twitchwise@localhost"
-"""The VAPID `sub` claim: a push service may use it to reach the sender. A local app has no
-operator to reach, so it names none (RFC 8292 makes the claim optional; py_vapid wants one)."""
+"""The default VAPID `sub` claim: a push service may use it to reach the sender, and a local app
+has no operator to reach. Google's and Mozilla's push services accept it; Apple's refuses a
+subject on localhost (403 BadJwtToken), so `TWITCHWISE_PUSH_CONTACT` sets a real one."""
 TTL_S = 4 * 60 * 60
 """A reminder that cannot be delivered within four hours (phone off) is dropped, not piled up."""
 GONE = frozenset({404, 410})
@@ -175,6 +176,7 @@ def send_reminders(
     vapid: Vapid02,
     subs: list[Subscription],
     session: requests.Session | None = None,
+    contact: str = CONTACT,
 ) -> SendResult:
     """Push the reminder to each of `subs`; forget those the push service says are gone.
 
@@ -190,7 +192,7 @@ def send_reminders(
                 sub.info(),
                 data=message(),
                 vapid_private_key=vapid,
-                vapid_claims={"sub": CONTACT},
+                vapid_claims={"sub": contact},
                 content_encoding="aes128gcm",
                 ttl=TTL_S,
                 timeout=15,
@@ -203,7 +205,12 @@ def send_reminders(
                 store.remove(sub.endpoint)
                 result.removed += 1
             else:
-                log.warning("A reminder push failed (%s); will try at the next time.", status)
+                hint = ""
+                if status == 403 and "BadJwtToken" in (exc.response.text or ""):
+                    hint = " Set TWITCHWISE_PUSH_CONTACT to your own mailto: address (Safari)."
+                log.warning(
+                    "A reminder push failed (%s); will try at the next time.%s", status, hint
+                )
                 result.failed += 1
         except Exception as exc:  # no network, DNS, TLS: keep it, try at the next time
             log.warning("A reminder push could not be sent: %s", type(exc).__name__)
@@ -211,7 +218,7 @@ def send_reminders(
     return result
 
 
-async def run_sender(store: SubscriptionStore, vapid: Vapid02) -> None:
+async def run_sender(store: SubscriptionStore, vapid: Vapid02, contact: str = CONTACT) -> None:
     """Forever: at the start of each minute, push to the subscriptions due then.
 
     Runs in `twitchwise serve`'s event loop; each send happens in a worker thread so pages keep
@@ -228,7 +235,7 @@ async def run_sender(store: SubscriptionStore, vapid: Vapid02) -> None:
         last = minute
         subs = due(store.all(), now)
         if subs:
-            await asyncio.to_thread(send_reminders, store, vapid, subs)
+            await asyncio.to_thread(send_reminders, store, vapid, subs, None, contact)
 
 
 def vapid_for(app: Any) -> Vapid02:
