@@ -445,3 +445,49 @@ def test_imported_steps_and_heart_rate_show_on_insights_in_words(
     assert_accessible(page)
     context.close()
     problems.assert_none()
+
+
+def test_the_service_worker_shows_the_pushed_reminder_and_a_refused_permission_is_explained(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """No push service is involved: DevTools hands the push event to the service worker."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **SIZES["phone"])  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto("/reminders")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # Without permission the offer explains itself and points to the calendar.
+    page.get_by_role("button", name="Notify me in this browser").click()
+    expect(page.locator("#push-status")).to_contain_text("did not allow notifications")
+    context.grant_permissions(["notifications"], origin=live_server.url)
+    cdp = context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(r["registrationId"] for r in e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    for _ in range(50):  # the registration is reported right after enable
+        if registrations:
+            break
+        page.wait_for_timeout(100)
+    assert registrations
+    message = (
+        '{"title": "twitchwise", "body": "Time to fill in today\'s twitch diary", "url": "/log"}'
+    )
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server.url, "registrationId": registrations[0], "data": message},
+    )
+    shown = page.evaluate(
+        """async () => {
+          const reg = await navigator.serviceWorker.ready;
+          for (let i = 0; i < 50; i++) {
+            const list = await reg.getNotifications();
+            if (list.length) return list.map(n => [n.title, n.body, n.data.url]);
+            await new Promise(r => setTimeout(r, 100));
+          }
+          return [];
+        }"""
+    )
+    assert shown == [["twitchwise", "Time to fill in today's twitch diary", "/log"]]
+    context.close()
