@@ -218,10 +218,14 @@
       for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
       return out;
     }
-    function show(subscribed) { on.hidden = subscribed; off.hidden = !subscribed; }
+    // Subscribed already: "Notify me" stays, to move the notifications to the times above.
+    function show(subscribed) { off.hidden = !subscribed; }
     navigator.serviceWorker.ready.then(function (reg) {
       return reg.pushManager.getSubscription();
-    }).then(function (sub) { show(!!sub); }).catch(function () {});
+    }).then(function (sub) {
+      show(!!sub);
+      if (sub) say("Notifications are on in this browser. To use the times above, press \"Notify me in this browser\" again.");
+    }).catch(function () {});
     on.addEventListener("click", function () {
       var times = box.getAttribute("data-push-times").split(",");
       Notification.requestPermission().then(function (permission) {
