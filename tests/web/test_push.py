@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import requests
+from asgi_call import run_isolated
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
@@ -293,7 +294,7 @@ def test_the_sender_wakes_each_minute_and_pushes_a_due_minute_once(
 
     monkeypatch.setattr(_push.asyncio, "sleep", no_wait)
     with pytest.raises(asyncio.CancelledError):
-        asyncio.run(_push.run_sender(store, load_vapid(tmp_path)))
+        run_isolated(_push.run_sender(store, load_vapid(tmp_path)))
     assert sent == [["https://push.example/a"]]  # 21:00 once, though the loop woke twice in it
 
 
