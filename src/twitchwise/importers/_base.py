@@ -8,7 +8,8 @@ can never leave half an import behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,6 +49,35 @@ class ImportSummary:
     last_day: date | None = None
     notes: list[str] = field(default_factory=list)
     """What could not be read and why (a newer export format, a missing table or column)."""
+
+    @classmethod
+    def of(
+        cls,
+        values: Sequence[DayValue],
+        *,
+        order: Sequence[str],
+        bytes_read: int,
+        records_used: int,
+        ignored: Counter[str],
+        skipped_types: Sequence[str] = (),
+        notes: Sequence[str] = (),
+    ) -> ImportSummary:
+        """The summary of `values`: the days they cover and the days filled per metric, the
+        metrics listed in `order` (every importer counts these the same way)."""
+        days = sorted({v.day for v in values})
+        filled = Counter(v.metric for v in values)
+        return cls(
+            bytes_read=bytes_read,
+            records_used=records_used,
+            days=len(days),
+            values=len(values),
+            metrics={m: filled[m] for m in order if filled[m]},
+            skipped_types=list(skipped_types),
+            ignored=dict(ignored.most_common()),
+            first_day=days[0] if days else None,
+            last_day=days[-1] if days else None,
+            notes=list(notes),
+        )
 
 
 @dataclass

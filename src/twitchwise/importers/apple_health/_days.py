@@ -353,18 +353,13 @@ class DayBuilder:
         )
 
     def summary(self, values: list[DayValue], bytes_read: int) -> ImportSummary:
-        days = sorted({v.day for v in values})
-        metrics = Counter(v.metric for v in values)
-        return ImportSummary(
+        return ImportSummary.of(
+            values,
+            order=METRICS,
             bytes_read=bytes_read,
             records_used=self.used,
-            days=len(days),
-            values=len(values),
-            metrics={m: metrics[m] for m in METRICS if metrics[m]},
+            ignored=self.ignored,
             skipped_types=sorted(self.skipped_types - USED_TYPES),
-            ignored=dict(self.ignored.most_common()),
-            first_day=days[0] if days else None,
-            last_day=days[-1] if days else None,
         )
 
 

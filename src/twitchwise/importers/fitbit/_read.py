@@ -351,18 +351,13 @@ def _summary(
             if e.name not in used and (m := OTHER_JSON.search(e.name)) is not None
         }
     )
-    days = sorted({v.day for v in values})
-    metrics = Counter(v.metric for v in values)
-    return ImportSummary(
+    return ImportSummary.of(
+        values,
+        order=METRICS,
         bytes_read=size,
         records_used=builder.used,
-        days=len(days),
-        values=len(values),
-        metrics={m: metrics[m] for m in METRICS if metrics[m]},
+        ignored=builder.ignored,
         skipped_types=skipped,
-        ignored=dict(builder.ignored.most_common()),
-        first_day=days[0] if days else None,
-        last_day=days[-1] if days else None,
         notes=notes,
     )
 

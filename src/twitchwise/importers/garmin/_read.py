@@ -163,17 +163,12 @@ def read_export(
     values = [
         DayValue(d, "sleep_hours", round(s / 3600, 6)) for d, s in sorted(builder.values().items())
     ]
-    days = [v.day for v in values]
-    summary = ImportSummary(
+    summary = ImportSummary.of(
+        values,
+        order=("sleep_hours",),
         bytes_read=total,
         records_used=builder.used,
-        days=len(days),
-        values=len(values),
-        metrics={"sleep_hours": len(values)} if values else {},
-        skipped_types=[],
-        ignored=dict(builder.ignored.most_common()),
-        first_day=days[0] if days else None,
-        last_day=days[-1] if days else None,
+        ignored=builder.ignored,
         notes=notes,
     )
     return ImportResult(values, summary)

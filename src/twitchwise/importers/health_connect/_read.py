@@ -339,18 +339,13 @@ def _version_note(version: int) -> str:
 def _summary(
     values: list[DayValue], reader: Reader, skipped: list[str], size: int
 ) -> ImportSummary:
-    days = sorted({v.day for v in values})
-    metrics = Counter(v.metric for v in values)
-    return ImportSummary(
+    return ImportSummary.of(
+        values,
+        order=METRICS,
         bytes_read=size,
         records_used=reader.used,
-        days=len(days),
-        values=len(values),
-        metrics={m: metrics[m] for m in METRICS if metrics[m]},
+        ignored=reader.ignored,
         skipped_types=skipped,
-        ignored=dict(reader.ignored.most_common()),
-        first_day=days[0] if days else None,
-        last_day=days[-1] if days else None,
         notes=reader.notes,
     )
 
