@@ -53,7 +53,14 @@ from ._models import (
     TwitchRow,
 )
 from ._store import WRITE, WRITE_LOCK, open_engine, scrub
-from ._validate import check_checkin, check_day, check_day_value, check_twitch, raise_if
+from ._validate import (
+    check_checkin,
+    check_client_id,
+    check_day,
+    check_day_value,
+    check_twitch,
+    raise_if,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -176,8 +183,13 @@ class Diary:
         count: int = 1,
         duration_s: float | None = None,
         note: str | None = None,
+        client_id: str | None = None,
     ) -> Twitch:
-        """Log a twitch episode; `time` defaults to now, a naive time is the machine's local."""
+        """Log a twitch episode; `time` defaults to now, a naive time is the machine's local.
+
+        `client_id` is the sender's own id for the entry: sent again (a retry after a lost
+        answer), it returns the twitch already stored instead of storing a second one."""
+        client_id = check_client_id(client_id)
         values = {
             "site": site,
             "time": time
@@ -191,7 +203,18 @@ class Diary:
         clean, problems = check_twitch(values)
         raise_if(problems)
         with self._write() as session:
-            row = TwitchRow(**twitch_columns(clean), person_id=self.person_id, created_at=utc_now())
+            if client_id is not None:
+                twin = session.scalars(
+                    select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == client_id)
+                ).first()
+                if twin is not None:
+                    return to_twitch(twin)
+            row = TwitchRow(
+                **twitch_columns(clean),
+                person_id=self.person_id,
+                created_at=utc_now(),
+                client_id=client_id,
+            )
             session.add(row)
             session.flush()
             self._twitched_on(session, row.local_day)
@@ -551,15 +574,33 @@ class Diary:
                 raise NotFoundError("id", f"no experiment with id {experiment_id}")
             row.status, row.ended_at = "ended", utc_now()
 
-    def record_assessment(self, case: dict[str, Any], result: dict[str, Any], origin: str) -> int:
-        """Keep an assessment as given (its case and result as JSON), so advice has a history."""
+    def record_assessment(
+        self,
+        case: dict[str, Any],
+        result: dict[str, Any],
+        origin: str,
+        *,
+        client_id: str | None = None,
+    ) -> int:
+        """Keep an assessment as given (its case and result as JSON), so advice has a history.
+        A `client_id` sent again returns the assessment already kept (see `add_twitch`)."""
+        client_id = check_client_id(client_id)
         if not isinstance(case, dict) or not isinstance(result, dict):
             raise DiaryError("case" if not isinstance(case, dict) else "result", "must be a dict")
         if not isinstance(origin, str) or not 1 <= len(origin) <= 32:
             raise DiaryError("origin", "name the origin in 1 to 32 characters (cli, web, api...)")
         triage = result.get("triage")
         with self._write() as session:
+            if client_id is not None:
+                twin = session.scalar(
+                    select(AssessmentRow.id).where(
+                        self._mine(AssessmentRow), AssessmentRow.client_id == client_id
+                    )
+                )
+                if twin is not None:
+                    return int(twin)
             row = AssessmentRow(
+                client_id=client_id,
                 person_id=self.person_id,
                 created_at=utc_now(),
                 origin=origin,

@@ -146,6 +146,7 @@ class TwitchRow(Base):
         CheckConstraint("duration_s >= 0", name="duration_nonnegative"),
         Index("ix_twitches_person_id_local_day", "person_id", "local_day"),
         Index("ix_twitches_person_id_at_utc_id", "person_id", "at_utc", "id"),
+        UniqueConstraint("person_id", "client_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -160,6 +161,9 @@ class TwitchRow(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The sender's own id for this entry (an app's offline queue, a script that retries): the
+    # same id sent twice stores one twitch, so a retried request is never a double.
+    client_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class CheckInRow(Base):
@@ -205,7 +209,10 @@ class DayValueRow(Base):
 
 class AssessmentRow(Base):
     __tablename__ = "assessments"
-    __table_args__ = (Index("ix_assessments_person_id", "person_id"),)
+    __table_args__ = (
+        Index("ix_assessments_person_id", "person_id"),
+        UniqueConstraint("person_id", "client_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = owner()
@@ -214,6 +221,7 @@ class AssessmentRow(Base):
     triage: Mapped[str | None] = mapped_column(String(16))
     case: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    client_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class ExperimentRow(Base):

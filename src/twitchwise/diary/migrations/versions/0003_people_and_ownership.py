@@ -1,5 +1,8 @@
 """People own their rows: accounts, sessions, tokens, import jobs, and a person on every row.
 
+Twitches and assessments also get the sender's `client_id`, unique per person, so a request
+retried after a lost answer (a server killed mid-request, a phone's offline queue) stores once.
+
 Every diary row gets `person_id`. Rows written before this revision belong to person 1, the
 local person (no email, no password), so a diary kept on one computer carries on unchanged. On
 PostgreSQL the owned tables get row-level security: a transaction sees and writes only the rows of
@@ -170,6 +173,12 @@ def _own_diary_tables() -> None:
             )
         with op.batch_alter_table(table) as batch:
             batch.alter_column("person_id", server_default=None)
+    for table in ("twitches", "assessments"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("client_id", sa.String(length=64), nullable=True))
+            batch.create_unique_constraint(
+                f"uq_{table}_person_id_client_id", ["person_id", "client_id"]
+            )
     with op.batch_alter_table("twitches") as batch:
         batch.drop_index("ix_twitches_local_day")
         batch.create_index("ix_twitches_person_id_local_day", ["person_id", "local_day"])
@@ -201,6 +210,10 @@ def downgrade() -> None:
     for table in ("assessments", "experiments"):
         with op.batch_alter_table(table) as batch:
             batch.drop_index(f"ix_{table}_person_id")
+    for table in ("twitches", "assessments"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_constraint(f"uq_{table}_person_id_client_id", type_="unique")
+            batch.drop_column("client_id")
     with op.batch_alter_table("day_values") as batch:
         batch.drop_index("ix_day_values_person_id_day")
         batch.drop_constraint("uq_day_values_person_id_day_metric_source", type_="unique")
