@@ -5,8 +5,9 @@ or table added by a later migration travels in a backup without any change here.
 does not travel: a backup is one person's diary, and restores as the restoring person's.
 
 Row ids (twitches, imported values, assessments, experiments) are shared by everyone in a
-database, so a restore keeps a backup's ids only where nobody else holds them; otherwise the rows
-get new ids, in the backup's order (nothing refers to these ids across tables).
+database, so a restore keeps a backup's ids only where nobody else holds them (and, on
+PostgreSQL, the id sequence has handed them out already, so it never has to be moved); otherwise
+the rows get new ids, in the backup's order (nothing refers to these ids across tables).
 """
 
 from __future__ import annotations
@@ -84,21 +85,40 @@ def replace_all(
         batch = [{**r, OWNER: person_id} for r in rows.get(table.name, ())]
         if not batch:
             continue
-        batch = _free_ids(session, table, batch)
         try:
-            session.execute(insert(table), batch)
+            _insert(session, table, _free_ids(session, table, batch))
         except IntegrityError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise DiaryError.from_problems(
                 [Problem(table.name, f"the rows break a rule of the table: {reason}")]
             ) from None
-    _advance_sequences(session, tables)
+
+
+def _insert(session: Session, table: Table, batch: list[dict[str, Any]]) -> None:
+    """Insert `batch`; if its ids turn out to be taken after all, renumbered.
+
+    `_free_ids` sees only the rows this transaction may see: on PostgreSQL row-level security
+    hides other people's, and another restore may be writing the same ids right now. The primary
+    key sees every row, so a collision it reports is undone (a savepoint) and the rows go in
+    with new ids instead."""
+    if not _has_ids(table, batch):
+        session.execute(insert(table), batch)
+        return
+    try:
+        with session.begin_nested():
+            session.execute(insert(table), batch)
+    except IntegrityError:
+        session.execute(insert(table), _renumbered(batch))
 
 
 def _free_ids(session: Session, table: Table, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`batch` as it is when none of its ids is taken (by another person's row); otherwise
-    without ids, sorted by them, so the database numbers the rows anew in the same order."""
-    if "id" not in table.c or not any("id" in row for row in batch):
+    """`batch` as it is when none of its ids is taken (by another person's row) and, on
+    PostgreSQL, each was handed out by the table's sequence already; otherwise renumbered.
+
+    An id the sequence has not reached yet is never written as it is: a person adding an entry
+    while the restore runs would be given the same id by the sequence (and fail), and moving the
+    sequence forward with setval races with their nextval, moving it back under them."""
+    if not _has_ids(table, batch):
         return batch
     ids = [row["id"] for row in batch if isinstance(row.get("id"), int)]
     # The person's own rows are deleted by now: any row left in the ids' range is someone else's.
@@ -107,32 +127,31 @@ def _free_ids(session: Session, table: Table, batch: list[dict[str, Any]]) -> li
         in_range is not None
         and session.execute(select(func.count()).select_from(table).where(in_range)).scalar_one()
     )
-    if not taken:
-        return batch
+    if taken or (ids and max(ids) > _handed_out(session, table)):
+        return _renumbered(batch)
+    return batch
+
+
+def _has_ids(table: Table, batch: list[dict[str, Any]]) -> bool:
+    return "id" in table.c and any("id" in row for row in batch)
+
+
+def _renumbered(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`batch` without ids, sorted by them, so the database numbers the rows anew in order."""
     ordered = sorted(batch, key=lambda row: (row.get("id") is None, row.get("id") or 0))
     return [{k: v for k, v in row.items() if k != "id"} for row in ordered]
 
 
-def _advance_sequences(session: Session, tables: Sequence[Table]) -> None:
-    """PostgreSQL hands out ids from a sequence that inserted ids do not move: move it past them,
-    so the next entry added after a restore does not collide with a restored one."""
+def _handed_out(session: Session, table: Table) -> int | float:
+    """The largest id `table`'s sequence has handed out (PostgreSQL; 0 if none); SQLite numbers
+    a row after the largest id in the table, whoever wrote it, so any id is fine there."""
     if session.get_bind().dialect.name != "postgresql":
-        return
-    for table in tables:
-        for column in table.primary_key.columns:
-            if not column.autoincrement or column.type.python_type is not int:
-                continue
-            session.execute(
-                text(
-                    # Never backwards: row-level security hides other people's larger ids
-                    # from MAX, but the sequence has handed them out already.
-                    "SELECT setval(pg_get_serial_sequence(:table, :column), GREATEST("
-                    f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0), '
-                    "COALESCE(pg_sequence_last_value("
-                    "pg_get_serial_sequence(:table, :column)::regclass), 0)) + 1, false)"
-                ),
-                {"table": table.name, "column": column.name},
-            )
+        return float("inf")
+    last = session.execute(
+        text("SELECT pg_sequence_last_value(pg_get_serial_sequence(:table, 'id')::regclass)"),
+        {"table": table.name},
+    ).scalar_one()
+    return int(last or 0)
 
 
 def check_rows(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
