@@ -7,9 +7,14 @@ view taken before B wrote anything: B's rows must change nothing A sees. B's tex
 
 from __future__ import annotations
 
+import itertools
+import os
+import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +31,8 @@ B_ONLY_DAY = DAY + timedelta(days=5)
 """A day on which only B has a check-in and twitches."""
 SHARED_SOURCE = "apple-health"
 PLUS_ONE = timezone(timedelta(hours=1))
+APP_ROLE = "twitchwise_app"
+"""The ordinary role of tests/conftest.py's `app_postgres_url`, which row-level security binds."""
 
 
 def new_person(engine: Engine) -> int:
@@ -130,12 +137,96 @@ def shared_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(fixture))
 
 
+@dataclass(frozen=True)
+class Template:
+    """A filled database to copy for each test (filling one takes longer than copying it)."""
+
+    kind: str
+    location: str
+    held_a: Held
+    held_b: Held
+    a_id: int
+    b_id: int
+    a_before: dict[str, Any]
+
+
+def _filled(url: str) -> tuple[Held, Held, int, int, dict[str, Any]]:
+    with Diary.open(url) as base:
+        a_id, b_id = new_person(base.engine), new_person(base.engine)
+        held_a = fill_person(base.for_person(a_id), MARK_A, 6.0)
+        a_before = view_of(base.for_person(a_id))
+        held_b = fill_person(base.for_person(b_id), MARK_B, 8.0, only_b=True)
+    return held_a, held_b, a_id, b_id, a_before
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Template]:
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "diary.db"
+        yield Template("sqlite", str(path), *_filled(f"sqlite:///{path}"))
+        return
+    server: Any = request.getfixturevalue("postgres_server")
+    name = f"twitchwise_tmpl_{os.getpid()}_{next(_numbers)}"
+    with server.admin() as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone():
+            conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+        conn.execute(f'CREATE DATABASE "{name}" OWNER {APP_ROLE}')
+    yield Template("postgresql", name, *_filled(_app_url(server, name)))
+    with server.admin() as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def _app_url(server: Any, name: str) -> str:
+    return server.url(name).replace("postgres@", f"{APP_ROLE}@", 1)
+
+
+_numbers = itertools.count(1)
+
+
+@contextmanager
+def _copy(template: Template, request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """A copy of the template's database, to change as one likes; its URL."""
+    if template.kind == "sqlite":
+        copy = folder / "diary.db"
+        shutil.copyfile(template.location, copy)
+        yield f"sqlite:///{copy}"
+        return
+    server: Any = request.getfixturevalue("postgres_server")
+    name = f"{template.location}_{next(_numbers)}"
+    with server.admin() as conn:
+        conn.execute(
+            f'CREATE DATABASE "{name}" TEMPLATE "{template.location}" OWNER {APP_ROLE}'
+            " STRATEGY FILE_COPY"
+        )
+    yield _app_url(server, name)
+    with server.admin() as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def _world(template: Template, url: str) -> Iterator[World]:
+    with Diary.open(url) as base:
+        a, b = base.for_person(template.a_id), base.for_person(template.b_id)
+        yield World(url, base, a, b, template.held_a, template.held_b, template.a_before)
+
+
 @pytest.fixture
-def world(shared_url: str) -> Iterator[World]:
-    with Diary.open(shared_url) as base:
-        a = base.for_person(new_person(base.engine))
-        b = base.for_person(new_person(base.engine))
-        held_a = fill_person(a, MARK_A, 6.0)
-        a_before = view_of(a)
-        held_b = fill_person(b, MARK_B, 8.0, only_b=True)
-        yield World(shared_url, base, a, b, held_a, held_b, a_before)
+def world(template: Template, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """Person A and person B, each with one of everything (see the module docstring)."""
+    with _copy(template, request, tmp_path) as url, _world(template, url) as made:
+        yield made
+
+
+@pytest.fixture(scope="module")
+def reading_world(
+    template: Template, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One `world` shared by the tests that only read (they also check that they changed
+    nothing of B's)."""
+    folder = tmp_path_factory.mktemp("reading")
+    with _copy(template, request, folder) as url, _world(template, url) as made:
+        yield made
