@@ -94,7 +94,9 @@ def fill_person(diary: Diary, mark: str, base: float, *, only_b: bool = False) -
     held.active_experiment = diary.save_experiment({"factor": "sleep", "note": mark})
     held.experiments = [ended, held.active_experiment]
     if only_b:
-        twitch = diary.add_twitch("neck", datetime(2026, 3, 7, 9, 0), note=f"{mark} neck")
+        twitch = diary.add_twitch(
+            "neck", datetime(2026, 3, 7, 9, 0), note=f"{mark} neck", client_id="b-only-1"
+        )
         held.twitches.append(twitch.id)
         diary.save_checkin(B_ONLY_DAY, sleep_hours=5, notes=f"{mark} only")
         held.days.append(B_ONLY_DAY)

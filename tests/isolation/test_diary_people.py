@@ -106,6 +106,16 @@ def _iter_twitches(w: World) -> object:
     return found
 
 
+if hasattr(Diary, "twitch_by_client_id"):  # comes with the import jobs of issue 16
+
+    @check("twitch_by_client_id", reads=True)
+    def _twitch_by_client_id(w: World) -> object:
+        assert w.a.twitch_by_client_id("b-only-1") is None
+        own = w.a.twitch_by_client_id("phone-1")  # B sent the same client id
+        assert own is not None and own.id == w.held_a.twitches[0]
+        return own
+
+
 @check("update_twitch")
 def _update_twitch(w: World) -> object:
     for twitch_id in w.held_b.twitches:
