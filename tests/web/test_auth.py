@@ -3,9 +3,7 @@ person (a session cookie, or a bearer token on the API), and the diary is only t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,51 +14,9 @@ from sqlalchemy.orm import Session
 
 from twitchwise.accounts import Accounts, Person
 from twitchwise.diary._models import SessionRow
-from twitchwise.settings import Settings
-from twitchwise.web import create_app
 from twitchwise.web._auth import SESSION_COOKIE, safe_next, sign_in_url
 
-PASSWORD_A = "a quiet harbour at dawn"
-PASSWORD_B = "blue kettles sing loudly"
-
-
-@pytest.fixture
-def accounts_app(tmp_path: Path) -> Iterator[FastAPI]:
-    settings = Settings(db=f"sqlite:///{tmp_path / 'diary.db'}", accounts=True, session_days=7)
-    app = create_app(settings, secret_dir=tmp_path / "data")
-    yield app
-    app.state.diary.close()
-
-
-@pytest.fixture
-def accounts(accounts_app: FastAPI) -> Accounts:
-    found: Accounts = accounts_app.state.accounts
-    return found
-
-
-@pytest.fixture
-def people(accounts: Accounts) -> tuple[Person, Person]:
-    return (
-        accounts.add_person("a@example.org", PASSWORD_A),
-        accounts.add_person("b@example.org", PASSWORD_B),
-    )
-
-
-@pytest.fixture
-def anonymous(accounts_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(accounts_app, base_url="http://127.0.0.1", follow_redirects=False) as c:
-        yield c
-
-
-def browser_of(app: FastAPI, accounts: Accounts, person: Person) -> TestClient:
-    """A TestClient carrying a fresh session cookie of `person`."""
-    client = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
-    client.cookies.set(SESSION_COOKIE, accounts.start_session(person.id))
-    return client
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
+from .conftest import bearer, browser_of
 
 
 def log_twitch(client: TestClient, site: str, **headers: str) -> int:
