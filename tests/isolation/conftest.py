@@ -171,13 +171,21 @@ def template(
         path = tmp_path_factory.mktemp("template") / "diary.db"
         yield Template("sqlite", str(path), *_filled(f"sqlite:///{path}"))
         return
+    with app_database(request, "tmpl") as (_, name, url):
+        yield Template("postgresql", name, *_filled(url))
+
+
+@contextmanager
+def app_database(request: pytest.FixtureRequest, kind: str) -> Iterator[tuple[Any, str, str]]:
+    """A new PostgreSQL database owned by the ordinary role (as tests/conftest.py's
+    `app_postgres_url`, for any fixture scope): (server, name, URL as that role)."""
     server: Any = request.getfixturevalue("postgres_server")
-    name = f"twitchwise_tmpl_{os.getpid()}_{next(_numbers)}"
+    name = f"twitchwise_{kind}_{os.getpid()}_{next(_numbers)}"
     with server.admin() as conn:
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone():
             conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
         conn.execute(f'CREATE DATABASE "{name}" OWNER {APP_ROLE}')
-    yield Template("postgresql", name, *_filled(_app_url(server, name)))
+    yield server, name, _app_url(server, name)
     with server.admin() as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 

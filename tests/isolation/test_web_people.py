@@ -34,7 +34,7 @@ from twitchwise.settings import Settings
 from twitchwise.web import create_app
 from twitchwise.web._auth import SESSION_COOKIE, is_public
 
-from .conftest import B_ONLY_DAY, DAY, MARK_A, MARK_B, fill_person
+from .conftest import B_ONLY_DAY, DAY, MARK_A, MARK_B, app_database, fill_person
 
 APPLE = Path(__file__).resolve().parents[1] / "data" / "apple-health"
 EXPORT = APPLE / "alxdrcirilo-apple-health-parser-export.zip"
@@ -118,13 +118,27 @@ def _finish_import(client: TestClient, secret: str, name: str) -> str:
     return str(job["id"])
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def server_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The server's database: a SQLite file, or PostgreSQL as the ordinary role."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('server') / 'diary.db'}"
+        return
+    with app_database(request, "web") as (_, _, url):
+        yield url
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app with accounts on over a SQLite file, with A and B as described above."""
+def server(server_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app with accounts on, with A and B as described above."""
     folder = tmp_path_factory.mktemp("server")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_passwords, "hasher", quick_hasher)
-        settings = Settings(db=f"sqlite:///{folder / 'diary.db'}", accounts=True)
+        settings = Settings(db=server_db, accounts=True)
         app = create_app(settings, secret_dir=folder / "data")
         with TestClient(app, base_url="http://127.0.0.1"):  # runs the app's start-up
             accounts: Accounts = app.state.accounts
