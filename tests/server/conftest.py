@@ -113,9 +113,9 @@ def servers(tmp_path: Path) -> Iterator[list[Served]]:
         stop(served)
 
 
-def self_signed(folder: Path, name: str = "cert") -> Certificate:
-    """A certificate for 127.0.0.1 and localhost, signed by its own key (as mkcert's root or
-    Caddy's internal CA would be trusted on a phone)."""
+def self_signed(folder: Path, name: str = "cert", *extra: str) -> Certificate:
+    """A certificate for 127.0.0.1, localhost and the `extra` names, signed by its own key
+    (trusted by a client as mkcert's root or Caddy's internal CA would be on a phone)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -134,7 +134,11 @@ def self_signed(folder: Path, name: str = "cert") -> Certificate:
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(
             x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                [
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                    *(x509.DNSName(n) for n in extra),
+                ]
             ),
             critical=False,
         )

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from twitchwise.cli import app
 from twitchwise.cli.serve import is_loopback
 
-from .conftest import Certificate
+from .conftest import Certificate, self_signed
 
 pytestmark = pytest.mark.postgres
 
@@ -43,6 +43,26 @@ def test_tls_on_the_network_with_accounts(served: dict[str, Any], certificate: C
     assert options["ssl_keyfile"] == str(certificate.key)
     assert options["proxy_headers"] is False
     assert served["app"].state.settings.accounts is True
+
+
+def test_the_names_in_the_certificate_are_answered(served: dict[str, Any], tmp_path: Path) -> None:
+    """`--host 0.0.0.0` answers only loopback names, but a phone comes by the certificate's."""
+    named = self_signed(tmp_path, "named", "diary.home.arpa", "*.family.example")
+    args = ["serve", "--accounts", "--host", "0.0.0.0", "--allowed-host", "other.lan"]
+    args += ["--tls-cert", str(named.cert), "--tls-key", str(named.key)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    allowed = served["app"].state.settings.allowed_hosts
+    assert allowed == ["other.lan", "localhost", "diary.home.arpa", "*.family.example", "127.0.0.1"]
+
+
+def test_a_key_in_place_of_the_certificate_is_one_line(
+    served: dict[str, Any], certificate: Certificate
+) -> None:
+    args = ["serve", "--accounts", "--tls-cert", str(certificate.key)]
+    result = CliRunner().invoke(app, [*args, "--tls-key", str(certificate.key)])
+    assert result.exit_code == 2 and "--tls-cert/--tls-key:" in result.output
+    assert served == {}
 
 
 def test_behind_a_proxy_only_its_headers_are_believed(served: dict[str, Any]) -> None:

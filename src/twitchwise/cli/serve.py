@@ -102,6 +102,7 @@ def serve(
     )
     config = _configure(settings(ctx), flags)
     _check_tls(config)
+    config = _with_certificate_names(config)
     _check_exposure(config, insecure_http=insecure_http)
     _run(config, insecure_http=insecure_http)
 
@@ -155,6 +156,33 @@ def _check_tls(config: Settings) -> None:
     except (ssl.SSLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         fail(f"--tls-cert/--tls-key: {cert} and {key} are not a certificate and its key ({reason})")
+    try:
+        certificate_names(cert)
+    except ValueError as exc:
+        fail(f"--tls-cert: {cert} is not a PEM certificate ({exc})")
+
+
+def certificate_names(cert: Path) -> list[str]:
+    """The host names and addresses a PEM certificate is for (its subjectAltName)."""
+    from cryptography import x509
+
+    first = x509.load_pem_x509_certificates(cert.read_bytes())[0]
+    try:
+        names = first.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    found = [*names.get_values_for_type(x509.DNSName)]
+    found += [str(a) for a in names.get_values_for_type(x509.IPAddress)]
+    return found
+
+
+def _with_certificate_names(config: Settings) -> Settings:
+    """With HTTPS, the names in the certificate are answered too: a browser reaches the app
+    only by a name the certificate is for, and a DNS-rebinding page's own name never is."""
+    if config.tls_cert is None:
+        return config
+    names = [n.lower() for n in certificate_names(config.tls_cert)]
+    return config.model_copy(update={"allowed_hosts": [*config.allowed_hosts, *names]})
 
 
 def _check_exposure(config: Settings, *, insecure_http: bool) -> None:
@@ -252,8 +280,8 @@ def _warn(config: Settings, *, insecure_http: bool) -> None:
         )
     typer.echo(
         f"note: listening on {config.host}, so other devices on the network can reach the "
-        "sign-in page. Only the names 127.0.0.1, localhost, the --host address and each "
-        "--allowed-host are answered (name this computer's address or name with "
-        "--allowed-host).",
+        "sign-in page. Only the names 127.0.0.1, localhost, the --host address, each "
+        "--allowed-host and the names in --tls-cert are answered (name this computer's "
+        "address or name with --allowed-host).",
         err=True,
     )
