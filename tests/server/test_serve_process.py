@@ -102,12 +102,21 @@ def test_the_network_without_https_is_refused(tmp_path: Path, app_postgres_url: 
 
 
 def _scheme_seen(served: Served) -> str:
-    """The scheme the app believes a request came by, read off the absolute URL of the
-    trailing-slash redirect (built from the request's scope), with a forged proxy header."""
+    """The scheme the app believes a request came by, when it carries a forged proxy header.
+
+    Read off the absolute URL of the trailing-slash redirect (built from the request's scope).
+    With sign-in on, that unknown path is refused before routing (401): then read the CSRF
+    cookie a public path sets, which is Secure exactly when the app believes it is on https.
+    """
     forged = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     response = httpx.get(served.url + "/api/v1/health/", headers=forged)
-    assert response.status_code in (307, 308), response.text
-    return httpx.URL(response.headers["location"]).scheme
+    if response.status_code in (307, 308):
+        return httpx.URL(response.headers["location"]).scheme
+    assert response.status_code == 401, response.text
+    response = httpx.get(served.url + "/api/v1/health", headers=forged)
+    cookies = response.headers.get_list("set-cookie")
+    assert cookies, response.headers
+    return "https" if any("; Secure" in c for c in cookies) else "http"
 
 
 def test_forwarded_headers_are_believed_only_from_the_named_proxy(
