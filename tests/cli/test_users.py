@@ -170,3 +170,18 @@ def test_password_sets_a_new_one_and_ends_their_sessions(db_url: str) -> None:
         assert short.exit_code == 2 and "password: must be at least" in short.output
     finally:
         accounts.close()
+
+
+@pytest.mark.postgres
+def test_as_and_list_as_an_ordinary_role_that_row_level_security_binds(
+    app_postgres_url: str,
+) -> None:
+    add(app_postgres_url, "a@example.org")
+    add(app_postgres_url, "b@example.org")
+    assert run(app_postgres_url, "--as", "b@example.org", "log", "neck").exit_code == 0
+    checkin = run(app_postgres_url, "--as", "b@example.org", "checkin", "--sleep-hours", "7")
+    assert checkin.exit_code == 0, checkin.output
+    listed = run(app_postgres_url, "user", "list").output.splitlines()
+    assert next(line for line in listed if "b@example.org" in line).split()[-2:] == ["1", "1"]
+    shown = run(app_postgres_url, "diary").output
+    assert "neck" not in shown.lower()
