@@ -8,6 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import inspect
+
+from twitchwise.diary._store import make_engine
 
 from .conftest import (
     TWITCHWISE,
@@ -131,3 +134,20 @@ def test_forwarded_headers_are_believed_only_from_the_named_proxy(
     proxy = serve(tmp_path, app_postgres_url, "--accounts", "--forwarded-allow-ips", "127.0.0.1")
     servers.append(proxy)
     assert _scheme_seen(proxy) == "https"  # from the proxy's address the header counts
+
+
+def test_a_refused_superuser_creates_no_tables(tmp_path: Path, postgres_url: str) -> None:
+    """The role is judged before migrating: tables made by the superuser would belong to it."""
+    done, port = refused(tmp_path, postgres_url, "--accounts")
+    assert_refused(done, port, "is a superuser or has BYPASSRLS")
+    engine = make_engine(postgres_url)
+    try:
+        assert not inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/twitchwise"
+    done, port = refused(tmp_path, url, "--accounts")
+    assert_refused(done, port, "--db: cannot connect to the database:")

@@ -215,19 +215,37 @@ def _check_exposure(config: Settings, *, insecure_http: bool) -> None:
 
 
 def _check_row_security(url: str) -> None:
-    """Refuse a PostgreSQL role that row-level security would not bind."""
+    """Refuse a PostgreSQL role that row-level security would not bind: its attributes first,
+    before migrating (tables created by a refused superuser would be the wrong owner's), then
+    the migrated tables' policies."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from twitchwise.diary import DatabaseFailure, DiaryError
-    from twitchwise.diary._store import open_engine, row_security_binds
+    from twitchwise.diary._store import (
+        make_engine,
+        open_engine,
+        role_skips_row_security,
+        row_security_binds,
+    )
 
     try:
-        engine = open_engine(url)
+        engine = make_engine(url)
+        try:
+            role = engine.url.username or "(your login name)"
+            binds = not role_skips_row_security(engine)
+        finally:
+            engine.dispose()
+        if binds:
+            engine = open_engine(url)
+            try:
+                binds = row_security_binds(engine)
+            finally:
+                engine.dispose()
     except (DiaryError, DatabaseFailure) as exc:
         fail(str(exc))
-    try:
-        binds = row_security_binds(engine)
-        role = engine.url.username or "(the default role)"
-    finally:
-        engine.dispose()
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        fail(f"--db: cannot connect to the database: {reason}")
     if not binds:
         fail(
             f"--db: PostgreSQL role {role} is a superuser or has BYPASSRLS (or a table lost "
