@@ -56,9 +56,9 @@ def serve(
         list[str] | None,
         typer.Option(
             "--allowed-host",
-            help="A host name the app may be reached by besides 127.0.0.1, localhost and the "
-            "--host address (repeat for several). Every other Host header is refused, so a "
-            "DNS-rebinding web page cannot read the diary.",
+            help="A host name the app may be reached by besides 127.0.0.1, localhost, the "
+            "--host address and the names in --tls-cert (repeat for several). Every other Host "
+            "header is refused, so a DNS-rebinding web page cannot read the diary.",
         ),
     ] = None,
     accounts: Annotated[
