@@ -75,6 +75,19 @@ def test_behind_a_proxy_only_its_headers_are_believed(served: dict[str, Any]) ->
     assert options["forwarded_allow_ips"] == ["127.0.0.1", "::1"]
 
 
+@pytest.mark.parametrize(
+    ("proxy", "message"),
+    [
+        ("*", "--forwarded-allow-ips: '*' would believe every client"),
+        ("caddy.lan", "--forwarded-allow-ips: 'caddy.lan' is not an IP address or network"),
+    ],
+)
+def test_a_proxy_must_be_named_by_address(served: dict[str, Any], proxy: str, message: str) -> None:
+    result = CliRunner().invoke(app, ["serve", "--accounts", "--forwarded-allow-ips", proxy])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+    assert served == {}
+
+
 def test_insecure_http_is_allowed_only_by_name_and_loudly(served: dict[str, Any]) -> None:
     args = ["serve", "--accounts", "--host", "0.0.0.0", "--insecure-http"]
     result = CliRunner().invoke(app, args)

@@ -102,6 +102,7 @@ def serve(
     )
     config = _configure(settings(ctx), flags)
     _check_tls(config)
+    _check_proxies(config.forwarded_allow_ips)
     config = _with_certificate_names(config)
     _check_exposure(config, insecure_http=insecure_http)
     _run(config, insecure_http=insecure_http)
@@ -183,6 +184,20 @@ def _with_certificate_names(config: Settings) -> Settings:
         return config
     names = [n.lower() for n in certificate_names(config.tls_cert)]
     return config.model_copy(update={"allowed_hosts": [*config.allowed_hosts, *names]})
+
+
+def _check_proxies(proxies: list[str]) -> None:
+    """Each proxy an address or network; never `*`, which would let any client claim any
+    address (dodging the sign-in limit) and https it does not have."""
+    import ipaddress
+
+    for proxy in proxies:
+        if proxy.strip() == "*":
+            fail("--forwarded-allow-ips: '*' would believe every client; name the proxy's address")
+        try:
+            ipaddress.ip_network(proxy.strip(), strict=False)
+        except ValueError:
+            fail(f"--forwarded-allow-ips: {proxy!r} is not an IP address or network")
 
 
 def _check_exposure(config: Settings, *, insecure_http: bool) -> None:
