@@ -38,6 +38,9 @@ def test_https_with_accounts_on_an_ordinary_postgresql_role(
     assert health.status_code == 200, health.text
     assert served.url.startswith("https://")
     assert f"running at {served.url}/" in served.log_tail()
+    anonymous = httpx.get(served.url + "/api/v1/twitches", verify=trusting(certificate))
+    assert anonymous.status_code == 401, anonymous.text  # sign-in is on
+    assert anonymous.headers["content-type"].startswith("application/problem+json")
     with pytest.raises(httpx.ConnectError):  # a certificate nobody trusts is refused
         httpx.get(served.url + "/api/v1/health", verify=trusting(self_signed(tmp_path, "other")))
     with pytest.raises(httpx.TransportError):  # and plain HTTP is not spoken at all
