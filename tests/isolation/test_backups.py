@@ -14,6 +14,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
 
 from twitchwise.backup import backup_bytes, restore_backup
@@ -145,3 +146,35 @@ def _last_value(diary: Diary) -> int:
             text("SELECT pg_sequence_last_value(pg_get_serial_sequence('twitches', 'id'))")
         ).scalar_one()
     return int(value or 0)
+
+
+def test_a_backup_cannot_name_an_owner(world: World) -> None:
+    """A crafted backup whose rows carry `person_id` (B's) is refused before anything is
+    written: the owner is never read from a file, always the restoring person."""
+    import csv
+    import hashlib
+    import json
+    import zipfile
+
+    from twitchwise.diary import DiaryError
+
+    data, _ = backup_bytes(world.a)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    rows = list(csv.reader(io.StringIO(files["twitches.csv"].decode())))
+    rows = [[*rows[0], "person_id"]] + [[*r, str(world.b.person_id)] for r in rows[1:]]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    files["twitches.csv"] = out.getvalue().encode()
+    manifest = json.loads(files["manifest.json"])
+    for entry in manifest["files"]:
+        entry["sha256"] = hashlib.sha256(files[entry["name"]]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(crafted, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    before = {"a": world.a.all_rows(), "b": world.b.all_rows()}
+    with pytest.raises(DiaryError, match="person_id"):
+        restore_backup(world.a, io.BytesIO(crafted.getvalue()), replace=True)
+    assert {"a": world.a.all_rows(), "b": world.b.all_rows()} == before
