@@ -515,3 +515,36 @@ def test_deleting_my_account_leaves_the_other_persons_alone(
         assert accounts.session_person(b_session) is not None
     finally:
         diary.close()
+
+
+def test_no_password_session_or_token_reaches_the_logs(
+    server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ASVS 7.1.1: signing in (right and wrong), using a cookie and a token and being refused
+    leave no password, session id or token in any log record, at any level."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    with server.client(None) as browser:
+        token = _csrf_of_sign_in(browser)
+        browser.post("/sign-in", data={CSRF: token, "email": EMAIL_A, "password": "wrong one!"})
+        token = _csrf_of_sign_in(browser)
+        signed = browser.post(
+            "/sign-in", data={CSRF: token, "email": EMAIL_A, "password": PASSWORD_A}
+        )
+        cookie = signed.cookies.get(SESSION_COOKIE) or ""
+        browser.get("/diary")
+        browser.get("/api/v1/twitches", headers=bearer(server.a_token))
+        browser.get("/api/v1/twitches", headers=bearer(server.a_token + "x"))
+    assert cookie, "the sign-in did not start a session"
+    logged = caplog.text + " ".join(str(r.args) for r in caplog.records)
+    for secret in (PASSWORD_A, "wrong one!", cookie, server.a_token):
+        assert secret not in logged
+
+
+def _csrf_of_sign_in(browser: TestClient) -> str:
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/sign-in").text)
+    assert found, "the sign-in page has no CSRF token"
+    return found.group(1)
