@@ -24,7 +24,7 @@ from .conftest import MARK_A, MARK_B, fill_person, new_person
 
 pytestmark = pytest.mark.postgres
 
-ACCOUNT_TABLES = {"people", "auth_sessions", "access_tokens", "sign_in_attempts"}
+ACCOUNT_TABLES = {"people", "auth_sessions", "access_tokens", "sign_in_attempts", "passkeys"}
 """Read to find out who is asking, before anyone is known: no row-level security (see
 accounts/_accounts.py); the server's code filters them by person."""
 
