@@ -15,7 +15,7 @@ from ._progress import progress_bar
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from twitchwise.importers import ImportResult
+    from twitchwise.importers import Importer, ImportResult, Progress
 
 console = Console()
 SOURCE = "apple-health"
@@ -53,7 +53,7 @@ def import_apple_health(
             bar.update(task, completed=done, total=total)
 
         try:
-            result = importer.read(path, progress)
+            result = _read_while_loading(importer, path, progress, load=not dry_run)
         except ImporterError as exc:
             fail(str(exc))
     if dry_run:
@@ -66,6 +66,34 @@ def import_apple_health(
     except DiaryError as exc:
         fail(f"nothing was imported: {exc}")
     _report(result, (stats.added, stats.updated, stats.unchanged), path)
+
+
+def _read_while_loading(
+    importer: Importer, path: Path, progress: Progress, *, load: bool
+) -> ImportResult:
+    """`importer.read`, in a thread, while this one loads the diary's libraries (SQLAlchemy).
+
+    A large export is read by worker processes, one per core, so the reading thread mostly
+    waits; loading the libraries meanwhile takes them off the time a person waits.
+    """
+    import threading
+
+    outcome: list[ImportResult | BaseException] = []
+
+    def read() -> None:
+        try:
+            outcome.append(importer.read(path, progress))
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read, name="read-export", daemon=True)
+    reader.start()
+    if load:
+        import twitchwise.diary._diary  # noqa: F401
+    reader.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def _report(result: ImportResult, changes: tuple[int, int, int] | None, path: Path) -> None:
