@@ -91,6 +91,25 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
+APP_ROLE = "twitchwise_app"
+"""An ordinary role (not a superuser, no BYPASSRLS), as a server with accounts must use: row-level
+security binds it, while it binds no superuser."""
+
+
+@pytest.fixture
+def app_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh database owned by the ordinary role `APP_ROLE`, and a URL connecting as it."""
+    name = f"twitchwise_app_{os.getpid()}_{next(_db_numbers)}"
+    with postgres_server.admin() as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone()
+        if not exists:
+            conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+        conn.execute(f'CREATE DATABASE "{name}" OWNER {APP_ROLE}')
+    yield postgres_server.url(name).replace("postgres@", f"{APP_ROLE}@", 1)
+    with postgres_server.admin() as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A SQLite file in the test's temporary folder."""

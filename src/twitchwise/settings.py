@@ -5,6 +5,8 @@ Built by whoever needs them (CLI callback, web app factory), never at import tim
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -39,6 +41,22 @@ class Settings(BaseSettings):
         pattern=r"^(mailto:\S+@\S+|https://\S+)$",
         description="the contact (mailto: or https:) in Web Push reminders' VAPID claim; Apple's "
         "push service (Safari) refuses one on localhost, so Safari users set their own address",
+    )
+
+    accounts: bool = Field(
+        False,
+        description="sign-in on: every person has an account and sees only their own diary "
+        "(needed, with PostgreSQL, to listen on anything but this computer)",
+    )
+    tls_cert: Path | None = Field(None, description="HTTPS certificate chain (PEM) to serve with")
+    tls_key: Path | None = Field(None, description="private key (PEM) of the HTTPS certificate")
+    forwarded_allow_ips: list[str] = Field(
+        default_factory=list,
+        description="addresses of a reverse proxy (Caddy) whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed; nobody else's are",
+    )
+    session_days: int = Field(
+        30, ge=1, le=365, description="a sign-in lasts this many days without use"
     )
 
     @field_validator("db")

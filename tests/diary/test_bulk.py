@@ -91,6 +91,6 @@ def test_a_failure_after_the_bulk_write_leaves_nothing_behind(diary: Diary) -> N
     """COPY (PostgreSQL) and executemany (SQLite) run inside the import's one transaction."""
     wanted = {(v.day, v.metric): v.value for v in values(COPY_FROM)}
     with pytest.raises(RuntimeError), diary._write() as session:
-        assert store_day_values(session, wanted, "bench").added == len(wanted)
+        assert store_day_values(session, diary.person_id, wanted, "bench").added == len(wanted)
         raise RuntimeError("the import fails after writing")
     assert diary.list_day_values(source="bench") == []

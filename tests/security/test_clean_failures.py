@@ -19,9 +19,10 @@ def corrupt(db: Path) -> None:
     with Diary.open(f"sqlite:///{db}") as diary:
         for _ in range(300):
             diary.add_twitch("left_thigh", note="n" * 300)
-    with db.open("r+b") as fh:
-        fh.seek(4096 * 6)
-        fh.write(os.urandom(4096 * 10))
+    size = db.stat().st_size
+    with db.open("r+b") as fh:  # the middle third: the twitches' pages, whatever the schema
+        fh.seek(size // 3 // 4096 * 4096)
+        fh.write(os.urandom(size // 3 // 4096 * 4096))
 
 
 def run(args: list[str], db: Path) -> tuple[int, str]:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     )
     from ._errors import DatabaseFailure, DiaryError, NotFoundError, Problem
     from ._facts import DiaryFact, DiaryFacts, case_facts_from_diary
+    from ._models import LOCAL_PERSON
     from ._when import parse_day, parse_when
 
 _WHERE = {
@@ -51,6 +52,7 @@ _WHERE = {
     **dict.fromkeys(("DatabaseFailure", "DiaryError", "NotFoundError", "Problem"), "_errors"),
     **dict.fromkeys(("DiaryFact", "DiaryFacts", "case_facts_from_diary"), "_facts"),
     **dict.fromkeys(("parse_day", "parse_when"), "_when"),
+    "LOCAL_PERSON": "_models",
 }
 
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _WHERE)
@@ -59,6 +61,7 @@ __getattr__, __dir__ = lazy_exports(__name__, globals(), _WHERE)
 __all__ = [
     "DAY_COLUMNS",
     "EXTRA_METRICS",
+    "LOCAL_PERSON",
     "NUMERIC_DAY_COLUMNS",
     "AssessmentRecord",
     "CheckIn",

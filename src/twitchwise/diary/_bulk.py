@@ -3,6 +3,8 @@
 An import can bring tens of thousands of values. Each table gets one SELECT of what is stored,
 one INSERT of what is new (executemany; imported day values use COPY on PostgreSQL for big
 batches) and one UPDATE of what changed (executemany), never a statement per value.
+
+Each function works on one person's rows (`person_id`): it reads only theirs and writes theirs.
 """
 
 from __future__ import annotations
@@ -47,14 +49,16 @@ def empty_checkin() -> dict[str, Any]:
     return empty
 
 
-def import_twitches(session: Session, twitches: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+def import_twitches(
+    session: Session, person_id: int, twitches: Sequence[Mapping[str, Any]]
+) -> dict[str, int]:
     """Add the twitches not stored yet, counting copies: a twin row in the input adds a twin."""
     columns = [twitch_columns(dict(t)) for t in twitches]
     if not columns:
         return {"added": 0, "unchanged": 0}
     days = [c["local_day"] for c in columns]
     query = select(*(getattr(TwitchRow, k) for k in _TWITCH_KEY)).where(
-        *between(TwitchRow.local_day, min(days), max(days))
+        TwitchRow.person_id == person_id, *between(TwitchRow.local_day, min(days), max(days))
     )
     stored = Counter(tuple(row) for row in session.execute(query))
     now, new = utc_now(), []
@@ -63,26 +67,30 @@ def import_twitches(session: Session, twitches: Sequence[Mapping[str, Any]]) -> 
         if stored[key] > 0:
             stored[key] -= 1
         else:
-            new.append({**column, "created_at": now})
+            new.append({**column, "person_id": person_id, "created_at": now})
     if new:
         session.execute(insert(TwitchRow), new)  # executemany (pipelined by psycopg 3)
     return {"added": len(new), "unchanged": len(columns) - len(new)}
 
 
-def import_checkins(session: Session, checkins: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+def import_checkins(
+    session: Session, person_id: int, checkins: Sequence[Mapping[str, Any]]
+) -> dict[str, int]:
     """Each check-in replaces its day's; an identical one changes nothing."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     if not checkins:
         return counts
     days = [values["day"] for values in checkins]
-    query = select(CheckInRow).where(*between(CheckInRow.day, min(days), max(days)))
+    query = select(CheckInRow).where(
+        CheckInRow.person_id == person_id, *between(CheckInRow.day, min(days), max(days))
+    )
     existing = {row.day: row for row in session.scalars(query)}
     now, added, changed = utc_now(), [], []
     for values in checkins:
         new = checkin_columns({**empty_checkin(), **values})
         row = existing.get(new["day"])
         if row is None:
-            added.append({**new, "updated_at": now})
+            added.append({**new, "person_id": person_id, "updated_at": now})
         elif any(getattr(row, k) != v for k, v in new.items()):
             changed.append({**new, "updated_at": now})
             counts["updated"] += 1
@@ -95,7 +103,7 @@ def import_checkins(session: Session, checkins: Sequence[Mapping[str, Any]]) -> 
         names = [k for k in changed[0] if k != "day"]
         statement = (
             update(table)
-            .where(table.c.day == bindparam("b_day"))
+            .where(table.c.person_id == person_id, table.c.day == bindparam("b_day"))
             .values({k: bindparam(f"b_{k}") for k in names})
         )
         session.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in changed])
@@ -107,7 +115,7 @@ def import_checkins(session: Session, checkins: Sequence[Mapping[str, Any]]) -> 
 
 
 def store_day_values(
-    session: Session, wanted: dict[tuple[date, str], float], source: str
+    session: Session, person_id: int, wanted: dict[tuple[date, str], float], source: str
 ) -> ImportStats:
     """Add or replace `source`'s values; counts what changed."""
     stats = ImportStats()
@@ -120,16 +128,18 @@ def store_day_values(
         (day, metric): (row_id, value)
         for row_id, day, metric, value in session.execute(
             select(table.c.id, table.c.day, table.c.metric, table.c.value).where(
-                table.c.source == source, *between(table.c.day, min(days), max(days))
+                table.c.person_id == person_id,
+                table.c.source == source,
+                *between(table.c.day, min(days), max(days)),
             )
         )
     }
-    new: list[tuple[date, str, str, float, Any]] = []
+    new: list[tuple[int, date, str, str, float, Any]] = []
     changed: list[dict[str, Any]] = []
     for (day, metric), value in wanted.items():
         old = stored.get((day, metric))
         if old is None:
-            new.append((day, metric, source, value, now))
+            new.append((person_id, day, metric, source, value, now))
         elif old[1] != value:
             changed.append({"b_id": old[0], "b_value": value})
         else:
@@ -137,7 +147,7 @@ def store_day_values(
     if changed:
         session.execute(
             update(table)
-            .where(table.c.id == bindparam("b_id"))
+            .where(table.c.person_id == person_id, table.c.id == bindparam("b_id"))
             .values(value=bindparam("b_value"), imported_at=now),
             changed,
         )
@@ -147,7 +157,7 @@ def store_day_values(
     return stats
 
 
-DAY_VALUE_COLUMNS = ("day", "metric", "source", "value", "imported_at")
+DAY_VALUE_COLUMNS = ("person_id", "day", "metric", "source", "value", "imported_at")
 COPY_FROM = 500
 """From this many rows on, PostgreSQL gets COPY instead of a multi-row INSERT."""
 

@@ -2,6 +2,12 @@
 
 Every write is one transaction; bad input raises DiaryError naming the field before anything is
 written. A value typed in a check-in always beats a value imported from another app.
+
+A Diary is one person's: every query here is limited to `person_id` (`_mine`), every new row is
+theirs, and on PostgreSQL each transaction also names the person for row-level security, so a
+query that forgot its filter would still see nobody else's rows. A diary without accounts is the
+local person's (`LOCAL_PERSON`); a server opens one engine and a Diary per signed-in person with
+`for_person`.
 """
 
 from __future__ import annotations
@@ -38,9 +44,23 @@ from ._entries import (
     Twitch,
 )
 from ._errors import DatabaseFailure, DiaryError, NotFoundError, Problem
-from ._models import AssessmentRow, CheckInRow, DayValueRow, ExperimentRow, TwitchRow
+from ._models import (
+    LOCAL_PERSON,
+    AssessmentRow,
+    CheckInRow,
+    DayValueRow,
+    ExperimentRow,
+    TwitchRow,
+)
 from ._store import WRITE, WRITE_LOCK, open_engine, scrub
-from ._validate import check_checkin, check_day, check_day_value, check_twitch, raise_if
+from ._validate import (
+    check_checkin,
+    check_client_id,
+    check_day,
+    check_day_value,
+    check_twitch,
+    raise_if,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,26 +69,50 @@ if TYPE_CHECKING:
 ERASED_MODELS = (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow)
 
 
-class Diary:
-    """A person's diary in a database. Use `Diary.open(url)` or `Diary.memory()`."""
+Owned = TwitchRow | CheckInRow | DayValueRow | AssessmentRow | ExperimentRow
 
-    def __init__(self, engine: Engine, url: str) -> None:
+
+class Diary:
+    """A person's diary in a database. Use `Diary.open(url)` or `Diary.memory()`; a server
+    opens one and asks it `for_person(id)` for each signed-in person."""
+
+    def __init__(self, engine: Engine, url: str, person_id: int = LOCAL_PERSON) -> None:
+        if not _is_row_id(person_id):
+            raise DiaryError("person", f"{person_id!r} is not a person's id")
         self.engine = engine
         self.url = url
+        self.person_id = person_id
         self._writer = engine.execution_options(**{WRITE: True})
         shared = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
         # An in-memory diary is one connection: threads (a web app's) take turns on it.
         self._turn: AbstractContextManager[Any] = threading.RLock() if shared else nullcontext()
         self._writes = 0  # bumped by every write through this object (see last_change)
+        self._owns_engine = True
 
     @classmethod
-    def open(cls, url: str | None = None) -> Self:
+    def open(cls, url: str | None = None, person_id: int = LOCAL_PERSON) -> Self:
         """Open (creating and migrating as needed) the diary at `url`; default: the user's."""
         if url is None:
             from twitchwise._datadir import default_db_url
 
             url = default_db_url()
-        return cls(open_engine(url), url)
+        return cls(open_engine(url), url, person_id)
+
+    def for_person(self, person_id: int) -> Diary:
+        """The diary of `person_id` in the same database, sharing this one's connections (its
+        `close` leaves them open). The caller has checked who is asking."""
+        view = Diary.__new__(Diary)
+        view.__dict__.update(self.__dict__)
+        if not _is_row_id(person_id):
+            raise DiaryError("person", f"{person_id!r} is not a person's id")
+        view.person_id = person_id
+        view._writes = 0
+        view._owns_engine = False
+        return view
+
+    def _mine(self, model: type[Owned]) -> Any:
+        """The condition every query on an owned table carries: this person's rows only."""
+        return model.person_id == self.person_id
 
     @classmethod
     def memory(cls) -> Self:
@@ -76,7 +120,8 @@ class Diary:
         return cls.open("sqlite://")
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._owns_engine:
+            self.engine.dispose()
 
     def ping(self) -> None:
         """Raise DatabaseFailure unless the database answers a query (for health checks)."""
@@ -97,7 +142,16 @@ class Diary:
     @contextmanager
     def _read(self) -> Iterator[Session]:
         with self._turn, _database_errors(), Session(self.engine) as session, session.begin():
+            self._name_person(session)
             yield session
+
+    def _name_person(self, session: Session) -> None:
+        """PostgreSQL: name this transaction's person for the row-level security policies."""
+        if self.engine.dialect.name == "postgresql":
+            session.execute(
+                text("SELECT set_config('twitchwise.person_id', :person, true)"),
+                {"person": str(self.person_id)},
+            )
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -109,8 +163,12 @@ class Diary:
             Session(self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):
-            if self.engine.dialect.name == "postgresql":
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+            self._name_person(session)
+            if self.engine.dialect.name == "postgresql":  # one writer per person at a time
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:key, :person)"),
+                    {"key": WRITE_LOCK, "person": self.person_id},
+                )
             self._writes += 1
             yield session
 
@@ -125,8 +183,13 @@ class Diary:
         count: int = 1,
         duration_s: float | None = None,
         note: str | None = None,
+        client_id: str | None = None,
     ) -> Twitch:
-        """Log a twitch episode; `time` defaults to now, a naive time is the machine's local."""
+        """Log a twitch episode; `time` defaults to now, a naive time is the machine's local.
+
+        `client_id` is the sender's own id for the entry: sent again (a retry after a lost
+        answer), it returns the twitch already stored instead of storing a second one."""
+        client_id = check_client_id(client_id)
         values = {
             "site": site,
             "time": time
@@ -140,26 +203,41 @@ class Diary:
         clean, problems = check_twitch(values)
         raise_if(problems)
         with self._write() as session:
-            row = TwitchRow(**twitch_columns(clean), created_at=utc_now())
+            if client_id is not None:
+                twin = session.scalars(
+                    select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == client_id)
+                ).first()
+                if twin is not None:
+                    return to_twitch(twin)
+            row = TwitchRow(
+                **twitch_columns(clean),
+                person_id=self.person_id,
+                created_at=utc_now(),
+                client_id=client_id,
+            )
             session.add(row)
             session.flush()
-            _twitched_on(session, row.local_day)
+            self._twitched_on(session, row.local_day)
             return to_twitch(row)
 
     def get_twitch(self, twitch_id: int) -> Twitch:
         with self._read() as session:
             return to_twitch(self._twitch_row(session, twitch_id))
 
-    @staticmethod
-    def _twitch_row(session: Session, twitch_id: int) -> TwitchRow:
-        row = session.get(TwitchRow, twitch_id) if _is_row_id(twitch_id) else None
+    def _twitch_row(self, session: Session, twitch_id: int) -> TwitchRow:
+        row = None
+        if _is_row_id(twitch_id):
+            query = select(TwitchRow).where(TwitchRow.id == twitch_id, self._mine(TwitchRow))
+            row = session.scalars(query).first()
         if row is None:
             raise NotFoundError("id", f"no twitch with id {twitch_id}")
         return row
 
     def list_twitches(self, start: date | None = None, end: date | None = None) -> list[Twitch]:
         """Episodes whose local day is within [start, end], oldest first."""
-        query = select(TwitchRow).where(*between(TwitchRow.local_day, start, end))
+        query = select(TwitchRow).where(
+            self._mine(TwitchRow), *between(TwitchRow.local_day, start, end)
+        )
         with self._read() as session:
             rows = session.scalars(query.order_by(TwitchRow.at_utc, TwitchRow.id))
             return [to_twitch(row) for row in rows]
@@ -175,7 +253,9 @@ class Diary:
         """At most `limit` episodes of [start, end], oldest first, after the position `after`
         (`Twitch.position` of the last one already seen): keyset pagination, so a page costs
         the same wherever it is and a diary of any size is read in bounded pieces."""
-        query = select(TwitchRow).where(*between(TwitchRow.local_day, start, end))
+        query = select(TwitchRow).where(
+            self._mine(TwitchRow), *between(TwitchRow.local_day, start, end)
+        )
         if after is not None:
             at, last_id = after
             query = query.where(
@@ -219,7 +299,7 @@ class Diary:
             for name, value in twitch_columns(clean).items():
                 setattr(row, name, value)
             session.flush()
-            _twitched_on(session, row.local_day)
+            self._twitched_on(session, row.local_day)
             return to_twitch(row)
 
     def delete_twitch(self, twitch_id: int) -> None:
@@ -234,11 +314,10 @@ class Diary:
             rows = session.execute(self._day_totals(start, end)).all()
         return _frame.counts_series({day: int(total) for day, total, _ in rows})
 
-    @staticmethod
-    def _day_totals(start: date | None, end: date | None) -> Any:
+    def _day_totals(self, start: date | None, end: date | None) -> Any:
         return (
             select(TwitchRow.local_day, func.sum(TwitchRow.count), func.count(TwitchRow.id))
-            .where(*between(TwitchRow.local_day, start, end))
+            .where(self._mine(TwitchRow), *between(TwitchRow.local_day, start, end))
             .group_by(TwitchRow.local_day)
         )
 
@@ -255,10 +334,16 @@ class Diary:
         raise_if(problems)
         with self._write() as session:
             if clean.get("no_twitches"):
-                _refuse_if_twitched(session, day)
-            row = session.get(CheckInRow, day)
+                self._refuse_if_twitched(session, day)
+            row = self._checkin_row(session, day)
             if row is None:
-                row = CheckInRow(day=day, symptoms=[], medications=[], no_twitches=False)
+                row = CheckInRow(
+                    person_id=self.person_id,
+                    day=day,
+                    symptoms=[],
+                    medications=[],
+                    no_twitches=False,
+                )
                 session.add(row)
             if replace:
                 clean = {**empty_checkin(), **clean}
@@ -275,19 +360,24 @@ class Diary:
         check-in when there is none); refused when twitches are logged that day."""
         return self.save_checkin(day, no_twitches=True)
 
+    def _checkin_row(self, session: Session, day: date) -> CheckInRow | None:
+        return session.get(CheckInRow, (self.person_id, day))
+
     def get_checkin(self, day: date) -> CheckIn | None:
         with self._read() as session:
-            row = session.get(CheckInRow, day)
+            row = self._checkin_row(session, day)
             return to_checkin(row) if row else None
 
     def list_checkins(self, start: date | None = None, end: date | None = None) -> list[CheckIn]:
-        query = select(CheckInRow).where(*between(CheckInRow.day, start, end))
+        query = select(CheckInRow).where(
+            self._mine(CheckInRow), *between(CheckInRow.day, start, end)
+        )
         with self._read() as session:
             return [to_checkin(row) for row in session.scalars(query.order_by(CheckInRow.day))]
 
     def delete_checkin(self, day: date) -> None:
         with self._write() as session:
-            row = session.get(CheckInRow, day)
+            row = self._checkin_row(session, day)
             if row is None:
                 raise NotFoundError("date", f"no check-in on {day}")
             session.delete(row)
@@ -317,13 +407,15 @@ class Diary:
         if not wanted:
             return ImportStats()
         with self._write() as session:
-            return store_day_values(session, wanted, source)
+            return store_day_values(session, self.person_id, wanted, source)
 
     def list_day_values(
         self, start: date | None = None, end: date | None = None, source: str | None = None
     ) -> list[tuple[str, DayValue]]:
         """Imported values as (source, value), by day and metric."""
-        query = select(DayValueRow).where(*between(DayValueRow.day, start, end))
+        query = select(DayValueRow).where(
+            self._mine(DayValueRow), *between(DayValueRow.day, start, end)
+        )
         if source is not None:
             query = query.where(DayValueRow.source == source)
         order = (DayValueRow.day, DayValueRow.metric, DayValueRow.source)
@@ -338,7 +430,9 @@ class Diary:
         several apps gave one, the latest import wins (as in `daily_frame`). A check-in's own
         value still beats all of them; callers that show check-ins apply that rule."""
         order = (DayValueRow.imported_at, DayValueRow.id)
-        query = select(DayValueRow.day, DayValueRow.metric, DayValueRow.source, DayValueRow.value)
+        query = select(
+            DayValueRow.day, DayValueRow.metric, DayValueRow.source, DayValueRow.value
+        ).where(self._mine(DayValueRow))
         with self._read() as session:
             rows = session.execute(query.order_by(*order)).all()
         return {(day, metric): (source, value) for day, metric, source, value in rows}
@@ -346,7 +440,9 @@ class Diary:
     def delete_day_values(self, source: str) -> int:
         """Forget everything imported from `source`; returns how many values went."""
         with self._write() as session:
-            result = session.execute(delete(DayValueRow).where(DayValueRow.source == source))
+            result = session.execute(
+                delete(DayValueRow).where(self._mine(DayValueRow), DayValueRow.source == source)
+            )
             return int(getattr(result, "rowcount", 0) or 0)
 
     def import_entries(
@@ -364,9 +460,9 @@ class Diary:
         that source's value of that day and metric (as `import_day_values` does).
         """
         with self._write() as session:
-            stats_t = import_twitches(session, twitches)
-            stats_d = import_checkins(session, checkins)
-            stats_v = _store_sources(session, day_values or {})
+            stats_t = import_twitches(session, self.person_id, twitches)
+            stats_d = import_checkins(session, self.person_id, checkins)
+            stats_v = _store_sources(session, self.person_id, day_values or {})
         total = ImportStats(
             added=stats_t["added"] + stats_d["added"] + stats_v["added"],
             updated=stats_d["updated"] + stats_v["updated"],
@@ -385,13 +481,15 @@ class Diary:
             checkins = [
                 to_checkin(r)
                 for r in session.scalars(
-                    select(CheckInRow).where(*between(CheckInRow.day, start, end))
+                    select(CheckInRow).where(
+                        self._mine(CheckInRow), *between(CheckInRow.day, start, end)
+                    )
                 )
             ]
             totals = session.execute(self._day_totals(start, end)).all()
             imported = session.execute(
                 select(DayValueRow.day, DayValueRow.metric, DayValueRow.value)
-                .where(*between(DayValueRow.day, start, end))
+                .where(self._mine(DayValueRow), *between(DayValueRow.day, start, end))
                 .order_by(DayValueRow.imported_at, DayValueRow.id)
             ).all()
         return _frame.build(
@@ -405,12 +503,19 @@ class Diary:
         statistics can be cached on it: this object's write count, plus per table the row
         count, largest id and latest timestamp (catching writes by other processes, such as
         the CLI next to a running web app). Read-only: one small aggregate query per table."""
-        parts: list[object] = [self._writes]
+        parts: list[object] = [self.person_id, self._writes]
         with self._read() as session:
-            for count_of, max_id, stamp, extra in (
-                (TwitchRow.id, TwitchRow.id, TwitchRow.created_at, func.sum(TwitchRow.count)),
-                (CheckInRow.day, CheckInRow.day, CheckInRow.updated_at, func.count()),
+            for model, count_of, max_id, stamp, extra in (
                 (
+                    TwitchRow,
+                    TwitchRow.id,
+                    TwitchRow.id,
+                    TwitchRow.created_at,
+                    func.sum(TwitchRow.count),
+                ),
+                (CheckInRow, CheckInRow.day, CheckInRow.day, CheckInRow.updated_at, func.count()),
+                (
+                    DayValueRow,
                     DayValueRow.id,
                     DayValueRow.id,
                     DayValueRow.imported_at,
@@ -418,7 +523,9 @@ class Diary:
                 ),
             ):
                 row = session.execute(
-                    select(func.count(count_of), func.max(max_id), func.max(stamp), extra)
+                    select(func.count(count_of), func.max(max_id), func.max(stamp), extra).where(
+                        self._mine(model)
+                    )
                 ).one()
                 parts.extend(row)
         return tuple(parts)
@@ -433,13 +540,17 @@ class Diary:
         if active is not None:
             raise DiaryError("experiment", f"experiment {active[0]} is still running; end it first")
         with self._write() as session:
-            row = ExperimentRow(created_at=utc_now(), status="active", plan=plan)
+            row = ExperimentRow(
+                person_id=self.person_id, created_at=utc_now(), status="active", plan=plan
+            )
             session.add(row)
             session.flush()
             return row.id
 
     def active_experiment(self) -> tuple[int, dict[str, Any]] | None:
-        query = select(ExperimentRow).where(ExperimentRow.status == "active")
+        query = select(ExperimentRow).where(
+            self._mine(ExperimentRow), ExperimentRow.status == "active"
+        )
         with self._read() as session:
             row = session.scalars(query.order_by(ExperimentRow.id.desc())).first()
             return (row.id, dict(row.plan)) if row else None
@@ -447,25 +558,50 @@ class Diary:
     def list_experiments(self) -> list[Experiment]:
         """All experiments, newest first."""
         with self._read() as session:
-            rows = session.scalars(select(ExperimentRow).order_by(ExperimentRow.id.desc()))
+            query = select(ExperimentRow).where(self._mine(ExperimentRow))
+            rows = session.scalars(query.order_by(ExperimentRow.id.desc()))
             return [to_experiment(row) for row in rows]
 
     def end_experiment(self, experiment_id: int) -> None:
         with self._write() as session:
-            row = session.get(ExperimentRow, experiment_id) if _is_row_id(experiment_id) else None
+            row = None
+            if _is_row_id(experiment_id):
+                query = select(ExperimentRow).where(
+                    ExperimentRow.id == experiment_id, self._mine(ExperimentRow)
+                )
+                row = session.scalars(query).first()
             if row is None:
                 raise NotFoundError("id", f"no experiment with id {experiment_id}")
             row.status, row.ended_at = "ended", utc_now()
 
-    def record_assessment(self, case: dict[str, Any], result: dict[str, Any], origin: str) -> int:
-        """Keep an assessment as given (its case and result as JSON), so advice has a history."""
+    def record_assessment(
+        self,
+        case: dict[str, Any],
+        result: dict[str, Any],
+        origin: str,
+        *,
+        client_id: str | None = None,
+    ) -> int:
+        """Keep an assessment as given (its case and result as JSON), so advice has a history.
+        A `client_id` sent again returns the assessment already kept (see `add_twitch`)."""
+        client_id = check_client_id(client_id)
         if not isinstance(case, dict) or not isinstance(result, dict):
             raise DiaryError("case" if not isinstance(case, dict) else "result", "must be a dict")
         if not isinstance(origin, str) or not 1 <= len(origin) <= 32:
             raise DiaryError("origin", "name the origin in 1 to 32 characters (cli, web, api...)")
         triage = result.get("triage")
         with self._write() as session:
+            if client_id is not None:
+                twin = session.scalar(
+                    select(AssessmentRow.id).where(
+                        self._mine(AssessmentRow), AssessmentRow.client_id == client_id
+                    )
+                )
+                if twin is not None:
+                    return int(twin)
             row = AssessmentRow(
+                client_id=client_id,
+                person_id=self.person_id,
                 created_at=utc_now(),
                 origin=origin,
                 triage=triage if isinstance(triage, str) else None,
@@ -478,7 +614,12 @@ class Diary:
 
     def list_assessments(self, limit: int | None = 20) -> list[AssessmentRecord]:
         """Assessments, newest first."""
-        query = select(AssessmentRow).order_by(AssessmentRow.id.desc()).limit(limit)
+        query = (
+            select(AssessmentRow)
+            .where(self._mine(AssessmentRow))
+            .order_by(AssessmentRow.id.desc())
+            .limit(limit)
+        )
         with self._read() as session:
             return [to_assessment(row) for row in session.scalars(query)]
 
@@ -486,10 +627,11 @@ class Diary:
 
     @staticmethod
     def tables() -> list[Table]:
-        """Every table a backup holds, parents first; rows travel column by column from these."""
-        from ._tables import all_tables
+        """Every table a backup holds, parents first; rows travel column by column from these
+        (without `person_id`: a backup is one person's and restores into anyone's diary)."""
+        from ._tables import backup_tables
 
-        return all_tables()
+        return backup_tables()
 
     def all_rows(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table as {column: value}, read in one transaction (a consistent
@@ -497,14 +639,16 @@ class Diary:
         from ._tables import table_rows
 
         with self._read() as session:
-            return {table.name: table_rows(session, table) for table in self.tables()}
+            return {
+                table.name: table_rows(session, table, self.person_id) for table in self.tables()
+            }
 
     def row_counts(self) -> dict[str, int]:
         """How many rows each table holds."""
         from ._tables import count_rows
 
         with self._read() as session:
-            return count_rows(session)
+            return count_rows(session, self.person_id)
 
     def is_empty(self) -> bool:
         return not any(self.row_counts().values())
@@ -522,9 +666,9 @@ class Diary:
 
         check_rows(rows)
         with self._write() as session:
-            if not replace and any(count_rows(session).values()):
+            if not replace and any(count_rows(session, self.person_id).values()):
                 raise DiaryError("diary", "is not empty; restore into an empty diary or replace it")
-            replace_all(session, rows)
+            replace_all(session, self.person_id, rows)
 
     def erase(self) -> None:
         """Delete everything the diary holds (the schema stays), and the copies the database
@@ -535,9 +679,22 @@ class Diary:
         """
         with self._write() as session:
             for model in ERASED_MODELS:
-                session.execute(delete(model))
+                session.execute(delete(model).where(self._mine(model)))
         with self._turn, _database_errors():
             scrub(self.engine, [m.__tablename__ for m in ERASED_MODELS])
+
+    def _twitched_on(self, session: Session, day: date) -> None:
+        """A twitch logged on a day marked "no twitches" takes the mark away (the log wins)."""
+        row = self._checkin_row(session, day)
+        if row is not None and row.no_twitches:
+            row.no_twitches = False
+            row.updated_at = utc_now()
+
+    def _refuse_if_twitched(self, session: Session, day: date) -> None:
+        query = select(func.count(TwitchRow.id)).where(
+            self._mine(TwitchRow), TwitchRow.local_day == day
+        )
+        _refuse_twitched_day(session.scalar(query) or 0, day)
 
 
 def twitch_position(twitch: Twitch) -> tuple[datetime, int]:
@@ -552,28 +709,19 @@ def _is_row_id(value: object) -> bool:
 
 
 def _store_sources(
-    session: Session, by_source: Mapping[str, Mapping[tuple[date, str], float]]
+    session: Session, person_id: int, by_source: Mapping[str, Mapping[tuple[date, str], float]]
 ) -> dict[str, int]:
     """Imported values of several sources, in the caller's transaction; counts what changed."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     for source, wanted in by_source.items():
-        stats = store_day_values(session, dict(wanted), source)
+        stats = store_day_values(session, person_id, dict(wanted), source)
         counts["added"] += stats.added
         counts["updated"] += stats.updated
         counts["unchanged"] += stats.unchanged
     return counts
 
 
-def _twitched_on(session: Session, day: date) -> None:
-    """A twitch logged on a day marked "no twitches" takes the mark away (the log wins)."""
-    row = session.get(CheckInRow, day)
-    if row is not None and row.no_twitches:
-        row.no_twitches = False
-        row.updated_at = utc_now()
-
-
-def _refuse_if_twitched(session: Session, day: date) -> None:
-    n = session.scalar(select(func.count(TwitchRow.id)).where(TwitchRow.local_day == day))
+def _refuse_twitched_day(n: int, day: date) -> None:
     if n:
         raise DiaryError(
             "no_twitches",

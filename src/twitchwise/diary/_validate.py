@@ -216,3 +216,14 @@ def raise_if(problems: Iterable[Problem]) -> None:
     found = list(problems)
     if found:
         raise DiaryError.from_problems(found)
+
+
+def check_client_id(value: object) -> str | None:
+    """A sender's id for an entry: None, or 1 to 64 printable characters without spaces."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= 64 or not value.isprintable():
+        raise DiaryError("client_id", "must be 1 to 64 printable characters")
+    if any(c.isspace() for c in value):
+        raise DiaryError("client_id", "must not contain spaces")
+    return value
