@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from typing import Any
 
 from ._entries import DAY_COLUMNS, AssessmentRecord, CheckIn, Experiment, Twitch
 from ._models import AssessmentRow, CheckInRow, ExperimentRow, TwitchRow
-
-
-def utc_now() -> datetime:
-    """Now, as the naive UTC the tables store."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def twitch_columns(clean: dict[str, Any]) -> dict[str, Any]:
-    """Row columns from clean twitch fields (aware `time` -> UTC + offset + local day)."""
-    columns = {k: v for k, v in clean.items() if k not in ("time", "explicit_offset")}
-    if "time" in clean:
-        time: datetime = clean["time"]
-        offset = time.utcoffset() or timedelta(0)
-        columns["at_utc"] = (time - offset).replace(tzinfo=None)
-        columns["utc_offset_min"] = int(offset / timedelta(minutes=1))
-        columns["local_day"] = time.date()
-        columns["explicit_offset"] = clean["explicit_offset"]
-    return columns
+from ._rules import twitch_columns as twitch_columns  # shared with the quick path
+from ._rules import utc_now as utc_now
 
 
 def to_twitch(row: TwitchRow) -> Twitch:

@@ -12,44 +12,43 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS
+from twitchwise.engine._vocab import SYMPTOM_IDS
 
 from ._drinks import drink_table
 from ._entries import CHECKIN_EXTRAS, DAY_COLUMNS
 from ._errors import DiaryError, Problem
+from ._rules import EARLIEST, TWITCH_RULES, normalize_time
+from ._rules import no_nul as _no_nul
 
-EARLIEST = date(1900, 1, 1)
 _METRIC = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
 
 
-def _no_nul(value: str | None) -> str | None:
-    if value is not None and "\x00" in value:
-        raise ValueError("contains a NUL character")
-    return value
-
-
 class _TwitchModel(BaseModel):
+    """A twitch's fields: pydantic converts the types ("3" is 3), then each field meets its
+    rule from `_rules.TWITCH_RULES`, the functions the command line's quick path runs too."""
+
     model_config = ConfigDict(extra="forbid")
 
     site: str
-    intensity: int | None = Field(None, ge=1, le=5)
-    count: int = Field(1, ge=1, le=100_000)
-    duration_s: float | None = Field(None, ge=0, le=86_400, allow_inf_nan=False)
-    note: str | None = Field(None, max_length=5000)
+    intensity: int | None = None
+    count: int = 1
+    duration_s: float | None = None
+    note: str | None = None
 
-    @field_validator("site")
+    @field_validator(*TWITCH_RULES)
     @classmethod
-    def _known_site(cls, site: str) -> str:
-        if site not in SITE_IDS:
-            raise ValueError(f"unknown site {site!r}; use one of {', '.join(SITE_IDS)}")
-        return site
-
-    @field_validator("note")
-    @classmethod
-    def _clean_note(cls, note: str | None) -> str | None:
-        return _no_nul(note) or None
+    def _rule(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        return TWITCH_RULES[info.field_name](value)
 
 
 class _CheckInModel(BaseModel):
@@ -128,34 +127,6 @@ def _problems(exc: ValidationError) -> list[Problem]:
             msg = "is not a field of this entry"
         problems.append(Problem(name, msg))
     return problems
-
-
-def normalize_time(value: datetime | str) -> tuple[datetime, bool]:
-    """An aware time plus whether its offset was given (a naive time gets the machine's offset)."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not an ISO 8601 time like 2026-03-02T17:50 or 2026-03-02T17:50+01:00"
-            ) from None
-    if not isinstance(value, datetime):
-        raise ValueError(f"expected a date and time, got {type(value).__name__}")
-    explicit = value.tzinfo is not None and value.utcoffset() is not None
-    aware = value if explicit else value.astimezone()
-    if not explicit and aware.replace(tzinfo=None) != value.replace(tzinfo=None):
-        raise ValueError(
-            f"{value:%Y-%m-%d %H:%M} did not exist on this computer's clock (it was put forward "
-            "that night); give the time with its offset, e.g. 2026-03-29T02:30+01:00"
-        )
-    offset = aware.utcoffset() or timedelta(0)
-    if offset % timedelta(minutes=1):
-        raise ValueError("the offset must be whole minutes")
-    if aware.date() < EARLIEST:
-        raise ValueError(f"{aware.isoformat()} is before 1900")
-    if aware - datetime.now().astimezone() > timedelta(days=1):
-        raise ValueError(f"{aware.isoformat()} is in the future")
-    return aware, explicit
 
 
 def check_day(value: date | str, field: str = "date") -> date:
