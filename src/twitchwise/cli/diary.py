@@ -13,7 +13,7 @@ from twitchwise.diary._errors import DiaryError
 from twitchwise.diary._when import EXAMPLES, parse_day, parse_when
 from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS, site_label
 
-from ._app import app
+from ._app import app, db_url
 from ._diary_render import render_overview, render_twitches, twitch_line
 from ._errors import fail
 from ._open import open_diary
@@ -58,14 +58,20 @@ def log(
     note: Annotated[str | None, typer.Option(help="Anything worth remembering.")] = None,
 ) -> None:
     """Log a twitch episode in one short command."""
+    from twitchwise.diary import _quick
+    from twitchwise.diary._errors import DatabaseFailure
+
     site_id = _site(site)
-    with open_diary(ctx) as diary:
-        when = _guard(lambda: parse_when(at))
-        twitch = _guard(
-            lambda: diary.add_twitch(
-                site_id, when, intensity=intensity, count=count, duration_s=duration, note=note
-            )
-        )
+    when = _guard(lambda: parse_when(at))
+    fields: dict[str, Any] = {"intensity": intensity, "count": count}
+    fields |= {"duration_s": duration, "note": note}
+    try:  # an existing SQLite diary: without loading SQLAlchemy (see diary._quick)
+        twitch = _guard(lambda: _quick.add_twitch(db_url(ctx), site_id, when, **fields))
+    except DatabaseFailure as exc:
+        fail(str(exc))
+    if twitch is None:
+        with open_diary(ctx) as diary:
+            twitch = _guard(lambda: diary.add_twitch(site_id, when, **fields))
     console.print(f"Logged {twitch_line(twitch)}.")
 
 
