@@ -15,6 +15,7 @@ from ._progress import progress_bar
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from twitchwise.diary import Diary
     from twitchwise.importers import Importer, ImportResult, Progress
 
 console = Console()
@@ -42,7 +43,6 @@ def import_apple_health(
     export changes nothing. Importing the same or a newer export again replaces the values
     from the last import (nothing doubles), and values typed in a check-in always win.
     """
-    from twitchwise.diary import Diary, DiaryError
     from twitchwise.importers import ImporterError, get_importer
 
     importer = get_importer(SOURCE)
@@ -52,48 +52,73 @@ def import_apple_health(
         def progress(done: int, total: int | None) -> None:
             bar.update(task, completed=done, total=total)
 
+        reading = _Reading(importer, path, progress)
+        opened = None if dry_run else _open(db_url(ctx))
         try:
-            result = _read_while_loading(importer, path, progress, load=not dry_run)
+            result = reading.result()
         except ImporterError as exc:
+            _close(opened)
             fail(str(exc))
-    if dry_run:
+    if opened is None:
         _report(result, None, path)
         console.print("Dry run: nothing was written.")
         return
+    if isinstance(opened, Exception):
+        fail(f"nothing was imported: {opened}")
+    from twitchwise.diary import DiaryError
+
     try:
-        with Diary.open(db_url(ctx)) as diary:
+        with opened as diary:
             stats = diary.import_day_values(result.values, source=SOURCE)
     except DiaryError as exc:
         fail(f"nothing was imported: {exc}")
     _report(result, (stats.added, stats.updated, stats.unchanged), path)
 
 
-def _read_while_loading(
-    importer: Importer, path: Path, progress: Progress, *, load: bool
-) -> ImportResult:
-    """`importer.read`, in a thread, while this one loads the diary's libraries (SQLAlchemy).
+class _Reading:
+    """`importer.read` in a thread of its own, so this one can open the diary meanwhile.
 
-    A large export is read by worker processes, one per core, so the reading thread mostly
-    waits; loading the libraries meanwhile takes them off the time a person waits.
+    A large export is read by worker processes, one per core, and the reading thread mostly
+    waits for them; loading SQLAlchemy and opening (for a new diary: creating) the diary in
+    the meantime takes that work off the time a person waits.
     """
-    import threading
 
-    outcome: list[ImportResult | BaseException] = []
+    def __init__(self, importer: Importer, path: Path, progress: Progress) -> None:
+        import threading
 
-    def read() -> None:
+        self._outcome: list[ImportResult | BaseException] = []
+        self._thread = threading.Thread(
+            target=self._read, args=(importer, path, progress), name="read-export", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, importer: Importer, path: Path, progress: Progress) -> None:
         try:
-            outcome.append(importer.read(path, progress))
-        except BaseException as exc:  # handed to the caller's thread below
-            outcome.append(exc)
+            self._outcome.append(importer.read(path, progress))
+        except BaseException as exc:  # handed to the caller's thread by `result`
+            self._outcome.append(exc)
 
-    reader = threading.Thread(target=read, name="read-export", daemon=True)
-    reader.start()
-    if load:
-        import twitchwise.diary._diary  # noqa: F401
-    reader.join()
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+    def result(self) -> ImportResult:
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def _open(url: str) -> Diary | Exception:
+    """The diary, or the error opening it (reported only if the export itself was fine)."""
+    from twitchwise.diary import DatabaseFailure, Diary, DiaryError
+
+    try:
+        return Diary.open(url)
+    except (DiaryError, DatabaseFailure) as exc:
+        return exc
+
+
+def _close(opened: Diary | Exception | None) -> None:
+    if opened is not None and not isinstance(opened, Exception):
+        opened.close()
 
 
 def _report(result: ImportResult, changes: tuple[int, int, int] | None, path: Path) -> None:
