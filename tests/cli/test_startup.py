@@ -116,7 +116,8 @@ LOG_HEAVY = (
     "twitchwise.diary._diary",
     "twitchwise.diary._validate",
 )
-"""`log` into an existing SQLite diary takes the quick path (diary._quick, stdlib sqlite3).
+"""`log` (and `checkin` with flags) into an existing SQLite diary takes the quick path
+(diary._quick, stdlib sqlite3).
 (pydantic is not listed: Typer 0.29 itself loads it to convert every command's options.)"""
 
 
@@ -128,6 +129,20 @@ def test_log_imports_no_storage_library_statistics_web_or_migration_code(tmp_pat
     assert result == {"code": 0, "loaded": []}
     with Diary.open(url) as diary:
         assert [t.note for t in diary.list_twitches()] == ["probe"]
+
+
+def test_a_check_in_with_flags_takes_the_quick_path_too(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'diary.db'}"
+    with Diary.open(url):
+        pass
+    probe = _LOG.replace(
+        '["log", "left_thigh", "--note", "probe"]', '["checkin", "--sleep-hours", "7"]'
+    )
+    assert probe != _LOG
+    result = _probe(probe, json.dumps(LOG_HEAVY), env={"TWITCHWISE_DB": url})
+    assert result == {"code": 0, "loaded": []}
+    with Diary.open(url) as diary:
+        assert [c.sleep_hours for c in diary.list_checkins()] == [7]
 
 
 def test_the_first_log_creates_the_diary_the_ordinary_way(tmp_path: Path) -> None:

@@ -99,6 +99,7 @@ BAD: list[dict[str, Any]] = [
     {"intensity": 0, "count": 0},
     {"count": 100_001},
     {"duration_s": -1.0},
+    {"duration_s": 90_000},
     {"duration_s": math.nan},
     {"duration_s": math.inf},
     {"note": "a\x00b"},
@@ -176,3 +177,76 @@ def test_a_plain_file_path_is_a_sqlite_diary_too(tmp_path: Path) -> None:
     assert quick.add_twitch(str(tmp_path / "diary.db"), "eyelid", NOW) is not None
     assert len(rows(url, "twitches", ())) == 1
     assert quick.stamp(date(2026, 3, 2)) == "2026-03-02"
+
+
+CHECKINS: list[dict[str, Any]] = [
+    {"sleep_hours": 7, "hard_exercise": True, "symptoms": ("cramping", "cramping")},
+    {"caffeine_mg": 120.5, "medications": (" magnésium ", "", "ibuprofen"), "notes": "  "},
+    {"stress_level": 0, "water_litres": 1.5, "alcohol_drinks": 2, "exercise_minutes": 30},
+    {"notes": "Fish &amp; chips — ☕", "hard_exercise": False, "symptoms": ()},
+]
+
+
+@pytest.mark.parametrize("values", CHECKINS)
+@pytest.mark.parametrize("earlier", [None, {"drinks": {"coffee": 2}, "sleep_hours": 5}])
+def test_a_check_in_is_stored_as_the_diary_stores_it(
+    tmp_path: Path, values: dict[str, Any], earlier: dict[str, Any] | None
+) -> None:
+    urls = fresh(tmp_path, "slow.db"), fresh(tmp_path, "quick.db")
+    day = NOW.date() - timedelta(days=1)
+    if earlier is not None:  # change a check-in that is there already
+        for url in urls:
+            with Diary.open(url) as diary:
+                diary.save_checkin(day, **earlier)
+    with Diary.open(urls[0]) as diary:
+        slow = diary.save_checkin(day, **values)
+    fast = quick.save_checkin(urls[1], day, values)
+    assert fast == slow
+    assert rows(urls[1], "checkins", ("updated_at",)) == rows(urls[0], "checkins", ("updated_at",))
+    with Diary.open(urls[1]) as diary:
+        assert diary.get_checkin(day) == slow
+
+
+BAD_CHECKINS: list[dict[str, Any]] = [
+    {"sleep_hours": 25},
+    {"stress_level": -1, "caffeine_mg": math.nan},
+    {"water_litres": math.inf},
+    {"symptoms": ("no_such_symptom",)},
+    {"medications": ("a;b",)},
+    {"medications": ("m" * 201,)},
+    {"notes": "x\x00"},
+    {"notes": "n" * 10_001},
+]
+
+
+@pytest.mark.parametrize("bad", BAD_CHECKINS)
+def test_a_bad_check_in_gets_the_same_words(tmp_path: Path, bad: dict[str, Any]) -> None:
+    url = fresh(tmp_path, "diary.db")
+    with pytest.raises(DiaryError) as slow, Diary.open(url) as diary:
+        diary.save_checkin(NOW.date(), **bad)
+    with pytest.raises(DiaryError) as fast:
+        quick.save_checkin(url, NOW.date(), bad)
+    assert fast.value.problems == slow.value.problems
+    for day in (date(1899, 1, 1), NOW.date() + timedelta(days=5)):
+        with pytest.raises(DiaryError) as slow, Diary.open(url) as diary:
+            diary.save_checkin(day, sleep_hours=7)
+        with pytest.raises(DiaryError) as fast:
+            quick.save_checkin(url, day, {"sleep_hours": 7})
+        assert fast.value.problems == slow.value.problems
+    assert rows(url, "checkins", ()) == []
+
+
+def test_check_in_values_it_does_not_take_are_left_to_the_diary(tmp_path: Path) -> None:
+    url = fresh(tmp_path, "diary.db")
+    for values in (
+        {},
+        {"drinks": {"coffee": 1}},
+        {"no_twitches": True},
+        {"sleep_hours": "7"},
+        {"hard_exercise": 1},
+        {"symptoms": ["cramping"]},
+        {"sleep_hours": 7, "unknown": 1},
+    ):
+        assert quick.save_checkin(url, NOW.date(), values) is None, values
+    assert quick.save_checkin("postgresql://me@localhost/diary", NOW.date(), {"notes": "x"}) is None
+    assert rows(url, "checkins", ()) == []

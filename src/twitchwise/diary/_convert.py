@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, timedelta, timezone
-from typing import Any
 
 from ._entries import DAY_COLUMNS, AssessmentRecord, CheckIn, Experiment, Twitch
 from ._models import AssessmentRow, CheckInRow, ExperimentRow, TwitchRow
+from ._rules import checkin_columns as checkin_columns
+from ._rules import checkin_from
 from ._rules import twitch_columns as twitch_columns  # shared with the quick path
 from ._rules import utc_now as utc_now
 
@@ -26,22 +27,9 @@ def to_twitch(row: TwitchRow) -> Twitch:
     )
 
 
-def checkin_columns(values: dict[str, Any]) -> dict[str, Any]:
-    columns = dict(values)
-    for name in ("symptoms", "medications"):
-        if name in columns:
-            columns[name] = list(columns[name])
-    if "drinks" in columns:
-        columns["drinks"] = dict(columns["drinks"]) or None
-    return columns
-
-
 def to_checkin(row: CheckInRow) -> CheckIn:
-    values = {name: getattr(row, name) for name in DAY_COLUMNS}
-    values["symptoms"] = tuple(values["symptoms"] or ())
-    values["medications"] = tuple(values["medications"] or ())
-    drinks = tuple(sorted((str(k), float(v)) for k, v in (row.drinks or {}).items()))
-    return CheckIn(day=row.day, **values, drinks=drinks, no_twitches=bool(row.no_twitches))
+    names = (*DAY_COLUMNS, "drinks", "no_twitches")
+    return checkin_from(row.day, {name: getattr(row, name) for name in names})
 
 
 def to_experiment(row: ExperimentRow) -> Experiment:

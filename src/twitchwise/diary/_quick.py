@@ -1,28 +1,44 @@
-"""`twitchwise log`'s quick path: one twitch into an existing SQLite diary with the standard
-library's `sqlite3`, without loading SQLAlchemy or pydantic (together most of a `log`'s time).
+"""`twitchwise log` and `checkin`'s quick path: one twitch or one day's check-in into an existing
+SQLite diary with the standard library's `sqlite3`, without loading SQLAlchemy (most of such a
+command's time) or the diary's pydantic models.
 
-It is a shortcut, never a second diary: it applies the same rules (`_rules.TWITCH_RULES`, which
-`Diary.add_twitch` applies through pydantic), opens the file the way the engine does
-(`_sqlite.connection_pragmas`), writes the row the ORM would write and, as `add_twitch` does,
-takes a "no twitches today" mark off the day. Whenever it is not certain it can do exactly that,
-it writes nothing and returns None, and the caller uses `Diary`: a PostgreSQL URL, an in-memory
-or URI database, a file that does not exist yet or is not at the newest schema (it needs
-creating or migrating), values that need converting, or any database error before the commit.
+It is a shortcut, never a second diary: it applies the same rules (`_rules.TWITCH_RULES` and
+`CHECKIN_RULES`, which `Diary` applies through pydantic), opens the file the way the engine does
+(`_sqlite.connection_pragmas`), writes the rows the ORM would write and, as `add_twitch` does,
+takes a "no twitches today" mark off the twitch's day. Whenever it is not certain it can do
+exactly that, it writes nothing and returns None, and the caller uses `Diary`: a PostgreSQL URL,
+an in-memory or URI database, a file that does not exist yet or is not at the newest schema (it
+needs creating or migrating), values that need converting, or any database error before the
+commit.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from ._entries import LOCAL_PERSON, Twitch
+from ._entries import LOCAL_PERSON, CheckIn, Twitch
 from ._errors import DatabaseFailure, DiaryError, Problem
-from ._rules import normalize_time, plain_twitch, twitch_columns, twitch_rules, utc_now
+from ._rules import (
+    check_day,
+    checkin_columns,
+    checkin_from,
+    checkin_rules,
+    normalize_time,
+    plain_checkin,
+    plain_twitch,
+    twitch_columns,
+    twitch_rules,
+    utc_now,
+)
 from ._sqlite import BUSY_TIMEOUT_S, connection_pragmas, plain_head
 
+T = TypeVar("T")
 _PREFIX = "sqlite:///"
 _INSERT = (
     "INSERT INTO twitches (person_id, at_utc, utc_offset_min, explicit_offset, local_day, site, "
@@ -90,7 +106,7 @@ def add_twitch(
     if problems or found:
         raise DiaryError.from_problems([*problems, *found])
     columns = twitch_columns({**clean, **checked})
-    row_id = _write(path, columns, person_id)
+    row_id = _transaction(path, lambda db: _insert_twitch(db, columns, person_id))
     if row_id is None:
         return None
     offset = timedelta(minutes=columns["utc_offset_min"])
@@ -106,9 +122,9 @@ def add_twitch(
     )
 
 
-def _write(path: Path, columns: dict[str, Any], person_id: int) -> int | None:
-    """Insert the row and unmark its day in one write transaction; None if anything before
-    the commit fails (rolled back: nothing written)."""
+def _transaction(path: Path, work: Callable[[sqlite3.Connection], T]) -> T | None:
+    """`work` in one write transaction on the diary file, if it is at the newest schema; None
+    if anything before the commit fails (rolled back: nothing written)."""
     try:
         db = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error:
@@ -119,37 +135,99 @@ def _write(path: Path, columns: dict[str, Any], person_id: int) -> int | None:
             db.execute(pragma)
         if db.execute("SELECT version_num FROM alembic_version").fetchall() != [(plain_head(),)]:
             return None
-        now = stamp(utc_now())
         db.execute("BEGIN IMMEDIATE")
         try:
-            cursor = db.execute(
-                _INSERT,
-                (
-                    person_id,
-                    stamp(columns["at_utc"]),
-                    columns["utc_offset_min"],
-                    int(columns["explicit_offset"]),
-                    stamp(columns["local_day"]),
-                    columns["site"],
-                    columns["intensity"],
-                    columns["count"],
-                    columns["duration_s"],
-                    columns["note"],
-                    now,
-                ),
-            )
-            db.execute(_UNMARK, (now, person_id, stamp(columns["local_day"])))
+            result = work(db)
         except sqlite3.Error:
             db.execute("ROLLBACK")
             return None
         try:
             db.execute("COMMIT")
         except sqlite3.Error as exc:  # the write may or may not be stored: say so, never retry
-            raise DatabaseFailure(
-                f"the twitch may not have been saved ({exc})", retry=True
-            ) from exc
-        return cursor.lastrowid
+            why = f"the entry may not have been saved ({exc})"
+            raise DatabaseFailure(why, retry=True) from exc
+        return result
     except sqlite3.Error:
         return None
     finally:
         db.close()
+
+
+def _insert_twitch(db: sqlite3.Connection, columns: dict[str, Any], person_id: int) -> int:
+    """The twitch's row, and its day's "no twitches" mark taken off, as `add_twitch` does."""
+    now = stamp(utc_now())
+    cursor = db.execute(
+        _INSERT,
+        (
+            person_id,
+            stamp(columns["at_utc"]),
+            columns["utc_offset_min"],
+            int(columns["explicit_offset"]),
+            stamp(columns["local_day"]),
+            columns["site"],
+            columns["intensity"],
+            columns["count"],
+            columns["duration_s"],
+            columns["note"],
+            now,
+        ),
+    )
+    db.execute(_UNMARK, (now, person_id, stamp(columns["local_day"])))
+    if cursor.lastrowid is None:
+        raise sqlite3.DatabaseError("no row id")
+    return cursor.lastrowid
+
+
+_JSON_COLUMNS = ("symptoms", "medications", "drinks")
+
+
+def save_checkin(
+    url: str, day: date, values: dict[str, Any], *, person_id: int = LOCAL_PERSON
+) -> CheckIn | None:
+    """`Diary.open(url, person_id).save_checkin(day, **values)`, quickly, or None (nothing
+    written) when the quick path does not apply: besides `add_twitch`'s cases, values it does
+    not take (drinks as counted, "no twitches today", a full replacement) or none at all."""
+    if not values or not plain_checkin(values):
+        return None
+    path = sqlite_file(url)
+    if path is None:
+        return None
+    day = check_day(day)
+    clean, problems = checkin_rules(values)
+    if problems:
+        raise DiaryError.from_problems(problems)
+    if "caffeine_mg" in clean:
+        clean["drinks"] = ()  # a new total no longer comes from the drinks counted
+    columns = {
+        name: json.dumps(value) if name in _JSON_COLUMNS else _plain(value)
+        for name, value in checkin_columns(clean).items()
+    }
+    return _transaction(path, lambda db: _upsert_checkin(db, day, columns, person_id))
+
+
+def _plain(value: Any) -> Any:
+    return int(value) if isinstance(value, bool) else value
+
+
+def _upsert_checkin(
+    db: sqlite3.Connection, day: date, columns: dict[str, Any], person_id: int
+) -> CheckIn:
+    """Change the given columns of the day's check-in (a new one starts empty), as
+    `save_checkin` does, and read it back."""
+    key = (person_id, stamp(day))
+    where = " WHERE person_id = ? AND day = ?"
+    columns = {**columns, "updated_at": stamp(utc_now())}
+    if db.execute("SELECT 1 FROM checkins" + where, key).fetchone() is None:
+        new = {"person_id": person_id, "day": stamp(day), "symptoms": "[]", "medications": "[]"}
+        new |= {"no_twitches": 0, **columns}
+        names = ", ".join(new)
+        marks = ", ".join("?" * len(new))
+        db.execute(f"INSERT INTO checkins ({names}) VALUES ({marks})", tuple(new.values()))
+    else:
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        db.execute(f"UPDATE checkins SET {assignments}" + where, (*columns.values(), *key))
+    db.row_factory = sqlite3.Row
+    row = dict(db.execute("SELECT * FROM checkins" + where, key).fetchone())
+    for name in _JSON_COLUMNS:
+        row[name] = json.loads(row[name]) if row[name] is not None else None
+    return checkin_from(day, row)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import (
@@ -21,13 +20,11 @@ from pydantic import (
     field_validator,
 )
 
-from twitchwise.engine._vocab import SYMPTOM_IDS
-
 from ._drinks import drink_table
 from ._entries import CHECKIN_EXTRAS, DAY_COLUMNS
 from ._errors import DiaryError, Problem
-from ._rules import EARLIEST, TWITCH_RULES, normalize_time
-from ._rules import no_nul as _no_nul
+from ._rules import CHECKIN_RULES, TWITCH_RULES, normalize_time
+from ._rules import check_day as check_day  # re-exported: the CSV import uses it
 
 _METRIC = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
 
@@ -52,20 +49,30 @@ class _TwitchModel(BaseModel):
 
 
 class _CheckInModel(BaseModel):
+    """A check-in's fields: pydantic converts the types, then each field meets its rule from
+    `_rules.CHECKIN_RULES` (shared with the command line's quick path); drinks are checked
+    against the drink table here."""
+
     model_config = ConfigDict(extra="forbid")
 
-    sleep_hours: float | None = Field(None, ge=0, le=24, allow_inf_nan=False)
-    caffeine_mg: float | None = Field(None, ge=0, le=5000, allow_inf_nan=False)
-    alcohol_drinks: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
-    water_litres: float | None = Field(None, ge=0, le=20, allow_inf_nan=False)
-    stress_level: float | None = Field(None, ge=0, le=10, allow_inf_nan=False)
-    exercise_minutes: float | None = Field(None, ge=0, le=1440, allow_inf_nan=False)
+    sleep_hours: float | None = None
+    caffeine_mg: float | None = None
+    alcohol_drinks: float | None = None
+    water_litres: float | None = None
+    stress_level: float | None = None
+    exercise_minutes: float | None = None
     hard_exercise: bool | None = Field(None, strict=True)
     symptoms: tuple[str, ...] = ()
     medications: tuple[str, ...] = ()
-    notes: str | None = Field(None, max_length=10_000)
+    notes: str | None = None
     drinks: tuple[tuple[str, float], ...] = ()
     no_twitches: bool = Field(False, strict=True)
+
+    @field_validator(*CHECKIN_RULES)
+    @classmethod
+    def _rule(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        return CHECKIN_RULES[info.field_name](value)
 
     @field_validator("drinks", mode="before")
     @classmethod
@@ -88,33 +95,6 @@ class _CheckInModel(BaseModel):
                 counted[drink] = count
         return tuple(sorted(counted.items()))
 
-    @field_validator("symptoms")
-    @classmethod
-    def _known_symptoms(cls, symptoms: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [s for s in symptoms if s not in SYMPTOM_IDS]
-        if unknown:
-            raise ValueError(
-                f"unknown symptom {unknown[0]!r}; use ids like {', '.join(SYMPTOM_IDS[:6])}, ..."
-            )
-        return tuple(dict.fromkeys(symptoms))
-
-    @field_validator("medications")
-    @classmethod
-    def _clean_medications(cls, meds: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = tuple(m.strip() for m in meds if m.strip())
-        for med in cleaned:
-            if ";" in med:
-                raise ValueError(f"{med!r}: a medication cannot contain ';' (it separates them)")
-            if len(med) > 200:
-                raise ValueError("a medication is longer than 200 characters")
-            _no_nul(med)
-        return cleaned
-
-    @field_validator("notes")
-    @classmethod
-    def _clean_notes(cls, notes: str | None) -> str | None:
-        return _no_nul(notes) or None
-
 
 def _problems(exc: ValidationError) -> list[Problem]:
     problems = []
@@ -127,22 +107,6 @@ def _problems(exc: ValidationError) -> list[Problem]:
             msg = "is not a field of this entry"
         problems.append(Problem(name, msg))
     return problems
-
-
-def check_day(value: date | str, field: str = "date") -> date:
-    """A local day, not before 1900 and not after tomorrow; raises DiaryError naming `field`."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise DiaryError(field, f"{value!r} is not a date like 2026-03-02") from None
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise DiaryError(field, f"expected a date, got {type(value).__name__}")
-    if value < EARLIEST:
-        raise DiaryError(field, f"{value} is before 1900")
-    if value > date.today() + timedelta(days=1):
-        raise DiaryError(field, f"{value} is in the future")
-    return value
 
 
 def check_twitch(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
