@@ -16,11 +16,13 @@ a MetadataEntry child, phone and watch samples interleaved), by default about 20
   scan, the ceiling for anything written in Python.
 
 For each it prints wall time, MB/s of XML, the CPU time of the whole process tree (user + system,
-children included) and its peak memory (resident set sampled every 20 ms), then the ratios. On a
-machine shared with other work the wall-clock time includes waiting for a CPU; the CPU time does
-not, so compare CPU times across runs and machines. (twitchwise's whole command uses two
-processes, the scan and a libxml2 well-formedness check, so on an idle two-core machine its
-wall-clock time is about the larger of the two, less than its CPU time.)
+children included), the CPU time of the top process and of the busiest single process (sampled
+every 20 ms), the "2-core" bound max(busiest, tree CPU / 2) with its MB/s, and the peak memory of
+the tree (resident set sampled every 20 ms), then the ratios. On a machine shared with other work
+the wall-clock time includes waiting for a CPU; the CPU times do not, so compare those across
+runs and machines. twitchwise's command uses three processes on a two-core machine (the command,
+and a worker per core that scans and checks its part of the file), so on an idle two-core
+machine its wall-clock time is about the 2-core bound, not its CPU time.
 
     python benchmarks/apple_health.py                       # 200 MB, both shapes
     python benchmarks/apple_health.py --size-mb 1024 --shapes watch

@@ -144,6 +144,7 @@ def test_it_hands_over_whenever_it_cannot_do_exactly_what_the_diary_does(tmp_pat
         ("sqlite:///:memory:", {}),
         (f"sqlite:///{tmp_path / 'not-yet.db'}", {}),
         (f"sqlite:///file:{path}?mode=ro", {}),
+        ("sqlite:///~/diary.db", {}),
         (url, {"intensity": "3"}),  # needs converting: pydantic's job, on the diary's path
         (url, {"count": True}),
         (url, {"person_id": 99}),  # no such person: the foreign key refuses, nothing is written

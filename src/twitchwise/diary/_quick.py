@@ -59,9 +59,10 @@ def sqlite_file(url: str) -> Path | None:
     if not url.startswith(_PREFIX):
         return None
     name = url.removeprefix(_PREFIX)
-    if not name or name == ":memory:" or name.startswith("file:") or "?" in name or "%" in name:
+    odd = name.startswith(("file:", "~")) or any(c in name for c in "?%")
+    if not name or name == ":memory:" or odd:
         return None
-    path = Path(name).expanduser()
+    path = Path(name)
     try:
         return path if path.is_file() and path.stat().st_size > 0 else None
     except OSError:
