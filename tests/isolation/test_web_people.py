@@ -29,6 +29,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from twitchwise.accounts import Accounts, _passwords
+from twitchwise.accounts import _accounts as accounts_module
+from twitchwise.accounts._accounts import digest
 from twitchwise.diary import Diary
 from twitchwise.settings import Settings
 from twitchwise.web import create_app
@@ -57,8 +59,10 @@ COMING = {
     ("POST", "/account/passkeys/{passkey_id}/remove"),
     ("POST", "/sign-in/passkey/options"),
     ("POST", "/sign-in/passkey"),
+    ("POST", "/account/sessions/{handle}/sign-out"),
 }
-"""Routes another branch of issue 16 adds (passkeys): probed once the app has them."""
+"""Routes the sign-in branch of issue 16 adds (passkeys, signing out one browser): probed once
+the app has them."""
 CSRF = "csrf_token"
 UPLOAD = {"X-Requested-With": "twitchwise"}
 """The header an API upload needs (a page on another site cannot send it)."""
@@ -229,7 +233,8 @@ def server(server_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             a = accounts.add_person(EMAIL_A, PASSWORD_A)
             a_token = accounts.new_token(a.id, f"{MARK_A} script")[1]
             b_listed, b_token = accounts.new_token(b.id, f"{MARK_B} phone")
-            made = Server(app, accounts, a.id, b.id, a_token, b_token, accounts.start_session(b.id))
+            b_session = accounts.start_session(b.id, user_agent=f"{MARK_B} browser")
+            made = Server(app, accounts, a.id, b.id, a_token, b_token, b_session)
             held = fill_person(made.diary_of(b.id), MARK_B, 8.0, only_b=True)
             fill_person(made.diary_of(a.id), MARK_A, 6.0)
             with made.client(None) as anyone:
@@ -245,6 +250,7 @@ def server(server_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             passkey = _plant_passkey(made, b.id)
             made.b_ids = {
                 "passkey": passkey,
+                "handle": digest(b_session)[: getattr(accounts_module, "SESSION_HANDLE", 16)],
                 "twitch": held.twitches[-1],
                 "day": B_ONLY_DAY.isoformat(),  # a day only B has a check-in on
                 "shared_day": DAY.isoformat(),  # a day both have: A writes only A's
@@ -428,6 +434,10 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
             ),
             (("POST", "/sign-in/passkey/options"), [Probe("public", json={})]),
             (("POST", "/sign-in/passkey"), [Probe("public", json={})]),
+            (
+                ("POST", "/account/sessions/{handle}/sign-out"),
+                [Probe("not_found", "/account/sessions/{handle}/sign-out", form={})],
+            ),
         )
     },
     ("POST", "/account/delete"): [
