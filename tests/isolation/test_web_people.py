@@ -427,13 +427,14 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         key: probes
         for key, probes in (
             (("POST", "/account/passkeys/options"), [Probe("own", json={})]),
-            (("POST", "/account/passkeys"), [Probe("own", json={})]),
+            # a plain form post too (no JSON): refused, never a 500
+            (("POST", "/account/passkeys"), [Probe("own", json={}), Probe("own", form={})]),
             (
                 ("POST", "/account/passkeys/{passkey_id}/remove"),
                 [Probe("not_found", "/account/passkeys/{passkey}/remove", form={})],
             ),
             (("POST", "/sign-in/passkey/options"), [Probe("public", json={})]),
-            (("POST", "/sign-in/passkey"), [Probe("public", json={})]),
+            (("POST", "/sign-in/passkey"), [Probe("public", json={}), Probe("public", form={})]),
             (
                 ("POST", "/account/sessions/{handle}/sign-out"),
                 [Probe("not_found", "/account/sessions/{handle}/sign-out", form={})],
