@@ -59,6 +59,8 @@ async def change_password(
                 new,
                 keep_session=who.session_hash,
             )
+        except TooManyAttempts as exc:
+            errors["current_password"] = _sentence(exc.message)
         except AccountError as exc:
             field = "new_password" if exc.field == "password" else exc.field
             errors[field] = _sentence(exc.message)
