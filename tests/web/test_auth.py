@@ -266,3 +266,29 @@ def test_next_is_only_ever_a_path_on_this_site(value: str | None, expected: str)
 def test_the_sign_in_url_quotes_its_next_path() -> None:
     assert sign_in_url("/diary?day=1&x=2") == "/sign-in?next=/diary%3Fday%3D1%26x%3D2"
     assert sign_in_url("//evil.example") == "/sign-in"
+
+
+def test_the_openapi_document_says_how_to_sign_in(anonymous: TestClient) -> None:
+    doc = anonymous.get("/openapi.json").json()
+    assert set(doc["components"]["securitySchemes"]) == {"accessToken", "sessionCookie"}
+    assert doc["components"]["securitySchemes"]["accessToken"]["scheme"] == "bearer"
+    assert doc["paths"]["/api/v1/health"]["get"]["security"] == []
+    refused = doc["paths"]["/api/v1/twitches"]["get"]["responses"]["401"]
+    assert "application/problem+json" in refused["content"]
+
+
+def test_accounts_that_cannot_be_read_are_a_503_not_a_crash(
+    anonymous: TestClient, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def down(_token: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(accounts, "session_person", down)
+    anonymous.cookies.set(SESSION_COOKIE, "some-cookie")
+    page = anonymous.get("/diary")
+    assert page.status_code == 503 and page.headers["retry-after"]
+    assert "not reachable" in page.text
+    api = anonymous.get("/api/v1/twitches")
+    assert api.status_code == 503 and api.headers["content-type"] == "application/problem+json"

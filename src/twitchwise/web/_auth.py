@@ -178,3 +178,46 @@ def _unavailable(scope: Scope) -> Response:
         headers=headers,
     )
     return page
+
+
+def add_sign_in(schema: dict[str, Any]) -> dict[str, Any]:
+    """In the OpenAPI document (accounts on): how to sign in, and the 401 of every API route
+    but the public ones."""
+    components = schema.setdefault("components", {})
+    components.setdefault("securitySchemes", {}).update(
+        {
+            "accessToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "a personal access token (`tw_...`) from the Account page, "
+                "`POST /api/v1/tokens` or `twitchwise user token EMAIL`",
+            },
+            "sessionCookie": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": SESSION_COOKIE,
+                "description": "the web app's sign-in (`__Host-twitchwise_session` on https)",
+            },
+        }
+    )
+    schema["security"] = [{"accessToken": []}, {"sessionCookie": []}]
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for url, path in schema.get("paths", {}).items():
+        for operation in path.values():
+            if is_public(url):
+                operation["security"] = []
+                continue
+            operation.setdefault("responses", {}).setdefault(
+                "401",
+                {
+                    "description": "Not signed in, or the access token is not valid",
+                    "content": {"application/problem+json": {"schema": problem}},
+                },
+            )
+    if "Problem" not in components.get("schemas", {}):
+        from ._problems import Problem as ProblemModel
+
+        model = ProblemModel.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.setdefault("schemas", {}).update(model.pop("$defs", {}))
+        components["schemas"]["Problem"] = model
+    return schema
