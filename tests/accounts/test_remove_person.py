@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from twitchwise.accounts import AccountError, Accounts, Person
 from twitchwise.accounts._accounts import utc_now
 from twitchwise.diary import LOCAL_PERSON, Diary
-from twitchwise.diary._models import RLS_TABLES, ImportJobRow, UploadChunkRow
+from twitchwise.diary._models import RLS_TABLES, ImportJobRow, PasskeyRow, UploadChunkRow
 
 from .conftest import PASSWORD
 
-PERSON_TABLES = (*RLS_TABLES, "auth_sessions", "access_tokens")
+PERSON_TABLES = (*RLS_TABLES, "auth_sessions", "access_tokens", "passkeys")
 
 
 def counts(accounts: Accounts, person_id: int) -> dict[str, int]:
@@ -63,6 +63,16 @@ def fill(accounts: Accounts, diary: Diary, person: Person) -> None:
         )
         session.flush()
         session.add(UploadChunkRow(job_id=job_id, seq=0, person_id=person.id, data=b"bytes"))
+        session.add(
+            PasskeyRow(
+                person_id=person.id,
+                name="phone",
+                credential_id=f"credential of {person.id}".encode(),
+                public_key=b"public key",
+                sign_count=0,
+                created_at=now,
+            )
+        )
 
 
 @pytest.fixture

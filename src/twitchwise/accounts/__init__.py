@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._accounts import Accounts
 from ._errors import AccountError, TooManyAttempts
+from ._passkeys import Passkey, Passkeys
 from ._passwords import MAX_PASSWORD, MIN_PASSWORD, check_password_rules
 from ._records import AccessToken, Person, SignedIn
 
@@ -19,6 +20,8 @@ __all__ = [
     "AccessToken",
     "AccountError",
     "Accounts",
+    "Passkey",
+    "Passkeys",
     "Person",
     "SignedIn",
     "TooManyAttempts",

@@ -25,6 +25,7 @@ from twitchwise.diary._models import (
     RLS_TABLES,
     AccessTokenRow,
     ImportJobRow,
+    PasskeyRow,
     PersonRow,
     SessionRow,
     SignInAttemptRow,
@@ -155,6 +156,7 @@ class Accounts:
         with self._session() as session:
             session.execute(delete(SessionRow).where(SessionRow.person_id == person_id))
             session.execute(delete(AccessTokenRow).where(AccessTokenRow.person_id == person_id))
+            session.execute(delete(PasskeyRow).where(PasskeyRow.person_id == person_id))
             if person_id == LOCAL_PERSON:
                 # Person 1's row stays, so nothing cascades: their import jobs and uploaded
                 # chunks (file names, summaries, file bytes) go here, as that person.
@@ -168,7 +170,7 @@ class Accounts:
                 )
             else:  # the foreign keys cascade to every owned row
                 session.execute(delete(PersonRow).where(PersonRow.id == person_id))
-        scrub(self.engine, [*RLS_TABLES, "people", "auth_sessions", "access_tokens"])
+        scrub(self.engine, [*RLS_TABLES, "people", "auth_sessions", "access_tokens", "passkeys"])
 
     # -- passwords and signing in -------------------------------------------------------
 

@@ -44,6 +44,8 @@ Path=/ and no Domain, so a sub-domain or a plain-http page cannot plant or overw
 PUBLIC_PATHS = frozenset(
     {
         "/sign-in",
+        "/sign-in/passkey/options",  # a passkey sign-in's two steps
+        "/sign-in/passkey",
         "/api/v1/health",
         "/sw.js",  # the service worker, registered by every page (the sign-in page too)
         "/docs",  # the API reference: no data, only the shape of the API

@@ -13,19 +13,24 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from twitchwise.accounts import AccountError, Accounts, SignedIn, TooManyAttempts
+from twitchwise.accounts import AccountError, Accounts, Passkeys, SignedIn, TooManyAttempts
 
 from .._deps import get_accounts, require_signed_in
 from ._common import Form, redirect, render
+from .passkeys import passkeys_possible
+from .passkeys import router as passkeys_router
 from .signin import raw_text, signed_out
 
 router = APIRouter()
+router.include_router(passkeys_router)  # adding one on this page, signing in with one
 
 TokenId = Path(ge=1, le=2_147_483_647)
 
 MESSAGES = {
     "password": "Your password is changed. Every other browser signed in as you is signed out.",
     "revoked": "The token is revoked: scripts using it are refused from now on.",
+    "passkey": "Your passkey is added: you can sign in with it instead of your password.",
+    "passkey-removed": "The passkey is removed: it no longer signs you in.",
 }
 
 
@@ -167,6 +172,8 @@ def _page(
         status,
         person=who.person,
         tokens=accounts.tokens(who.person.id),
+        passkeys=Passkeys(accounts).list(who.person.id),
+        passkeys_possible=passkeys_possible(request),
         **context,
     )
 

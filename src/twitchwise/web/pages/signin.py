@@ -130,4 +130,11 @@ def _form(
         email=email[:254],
         error=error,
         signed_out_now=request.query_params.get("signed_out") == "1",
+        passkeys_possible=_passkeys_possible(request),
     )
+
+
+def _passkeys_possible(request: Request) -> bool:
+    from .passkeys import passkeys_possible
+
+    return passkeys_possible(request)
