@@ -76,7 +76,18 @@ def test_a_form_post_without_a_session_is_not_carried_out(
 def test_htmx_is_told_to_load_the_sign_in_page(anonymous: TestClient) -> None:
     response = anonymous.get("/diary", headers={"HX-Request": "true"})
     assert response.status_code == 401
-    assert response.headers["hx-redirect"] == "/sign-in?next=/diary"
+    assert response.headers["hx-redirect"] == "/sign-in"  # no page to come back to
+    tapped = anonymous.post(
+        "/log",
+        data={"site": "left_thigh"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1/log?site=calf"},
+    )
+    assert tapped.status_code == 401
+    assert tapped.headers["hx-redirect"] == "/sign-in?next=/log%3Fsite%3Dcalf"
+    elsewhere = anonymous.get(
+        "/diary", headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example//x"}
+    )
+    assert elsewhere.headers["hx-redirect"] == "/sign-in"
 
 
 @pytest.mark.parametrize(

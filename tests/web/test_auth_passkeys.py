@@ -79,6 +79,8 @@ def test_a_bad_credential_is_refused_and_nothing_is_stored(
     assert response.status_code == 400
     assert "could not be checked" in response.json()["detail"]
     assert Passkeys(accounts).list(people[0].id) == []
+    again = named.post("/account/passkeys", json=bad, headers=headers)  # the challenge is used up
+    assert again.status_code == 400 and "Start again" in again.json()["detail"]
 
 
 def test_signing_in_with_an_unknown_passkey_is_refused(named: TestClient) -> None:

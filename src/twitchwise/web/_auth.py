@@ -159,8 +159,11 @@ def refusal(scope: Scope, bad_token: bool = False) -> Response:
     target = sign_in_url(here if scope["method"] in ("GET", "HEAD") else None)
     headers = Headers(scope=scope)
     if headers.get("hx-request") == "true":
-        # htmx would swap the sign-in page into a fragment: ask it to load the page instead.
-        return Response(status_code=401, headers={"HX-Redirect": target})
+        # htmx would swap the sign-in page into a fragment: ask it to load the page instead,
+        # and come back to the page the person was on (not to a form's post address).
+        current = urlsplit(headers.get("hx-current-url", ""))
+        back = current.path + (f"?{current.query}" if current.query else "")
+        return Response(status_code=401, headers={"HX-Redirect": sign_in_url(back)})
     return RedirectResponse(target, status_code=303)
 
 

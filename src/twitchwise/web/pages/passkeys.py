@@ -27,7 +27,7 @@ from twitchwise.accounts import AccountError, Accounts, Passkeys, SignedIn
 from .._auth import is_https, safe_next
 from .._deps import get_accounts, require_signed_in
 from ._common import redirect
-from .signin import set_session_cookie
+from .signin import new_csrf_cookie, set_session_cookie
 
 router = APIRouter()
 
@@ -81,10 +81,10 @@ async def register(
             origin=_origin(request),
         )
     except AccountError as exc:
-        return _problem(422 if exc.field == "name" else 400, _sentence(exc.message), exc.field)
+        status = 422 if exc.field == "name" else 400
+        return _used_up(request, _problem(status, _sentence(exc.message), exc.field))
     response = JSONResponse({"id": passkey.id, "name": passkey.name}, status_code=201)
-    _clear_challenge(request, response)
-    return response
+    return _used_up(request, response)
 
 
 @router.post("/account/passkeys/{passkey_id}/remove")
@@ -129,13 +129,13 @@ async def sign_in_with_passkey(
             origin=_origin(request),
         )
     except AccountError as exc:
-        return _problem(400, _sentence(exc.message), exc.field)
+        return _used_up(request, _problem(400, _sentence(exc.message), exc.field))
     user_agent = request.headers.get("user-agent")
     token = await run_in_threadpool(accounts.start_session, person.id, user_agent=user_agent)
     response = JSONResponse({"next": safe_next(str(body.get("next") or ""))})
     set_session_cookie(request, response, token)
-    _clear_challenge(request, response)
-    return response
+    new_csrf_cookie(request, response)
+    return _used_up(request, response)
 
 
 NO_NAME = (
@@ -190,10 +190,12 @@ def _challenge(request: Request, purpose: str) -> bytes | None:
     return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
 
 
-def _clear_challenge(request: Request, response: Response) -> None:
+def _used_up(request: Request, response: Response) -> Response:
+    """A challenge serves one answer, right or wrong: the next try starts with a new one."""
     response.delete_cookie(
         CHALLENGE_COOKIE, path="/", httponly=True, samesite="strict", secure=is_https(request.scope)
     )
+    return response
 
 
 async def _json(request: Request) -> dict[str, Any] | None:
