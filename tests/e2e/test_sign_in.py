@@ -97,6 +97,30 @@ def test_sign_in_log_a_twitch_sign_out_and_be_shut_out(
     assert [t.site for t in ann] == ["eyelid"] and ben == []
 
 
+def test_signing_in_and_out_works_without_javascript(
+    browser: Browser, accounts_server: LiveServer
+) -> None:
+    context = browser.new_context(
+        base_url=accounts_server.url, locale="en-GB", java_script_enabled=False
+    )
+    problems = PageProblems(accounts_server.url)
+    page = problems.watch(context.new_page())
+    try:
+        page.goto("/checkin")
+        sign_in(page, PEOPLE[1])
+        expect(page).to_have_url(re.compile(r"/checkin$"))
+        expect(page.get_by_role("button", name="Sign in with a passkey")).to_have_count(0)
+        page.goto("/account")
+        expect(page.get_by_role("button", name="Copy token")).to_be_hidden()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign out", exact=True).click()
+        page.goto("/checkin")
+        expect(page).to_have_url(re.compile(r"/sign-in\?next=/checkin$"))
+    finally:
+        context.close()
+    problems.assert_none()
+
+
 def test_a_wrong_password_and_an_unknown_email_get_the_same_message(page: Page) -> None:
     page.goto("/sign-in")
     sign_in(page, PEOPLE[1], "not the right password")

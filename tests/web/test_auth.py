@@ -3,6 +3,7 @@ person (a session cookie, or a bearer token on the API), and the diary is only t
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -303,3 +304,21 @@ def test_accounts_that_cannot_be_read_are_a_503_not_a_crash(
     assert "not reachable" in page.text
     api = anonymous.get("/api/v1/twitches")
     assert api.status_code == 503 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_every_api_operation_but_health_needs_a_person(
+    accounts_app: FastAPI, anonymous: TestClient
+) -> None:
+    """Default deny, checked over the whole OpenAPI document (new routes are covered too)."""
+    doc = anonymous.get("/openapi.json").json()
+    tried = 0
+    for path, operations in doc["paths"].items():
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for method in operations:
+            response = anonymous.request(method.upper(), url, json={})
+            if path == "/api/v1/health":
+                assert response.status_code == 200
+                continue
+            assert response.status_code == 401, f"{method.upper()} {path}: {response.status_code}"
+            tried += 1
+    assert tried >= 20
