@@ -16,7 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from twitchwise.accounts import AccountError, Accounts, Passkeys, SignedIn, TooManyAttempts
 
 from .._deps import get_accounts, require_signed_in
-from ._common import Form, redirect, render
+from ._common import (
+    Form,
+    _sentence,  # the field messages of every page
+    redirect,
+    render,
+)
 from .passkeys import passkeys_possible
 from .passkeys import router as passkeys_router
 from .signin import raw_text, signed_out
@@ -176,9 +181,3 @@ def _page(
         passkeys_possible=passkeys_possible(request),
         **context,
     )
-
-
-def _sentence(message: str) -> str:
-    message = message.strip()
-    message = message[:1].upper() + message[1:]
-    return message if message.endswith(".") else message + "."

@@ -26,7 +26,7 @@ from twitchwise.accounts import AccountError, Accounts, Passkeys, SignedIn
 
 from .._auth import is_https, safe_next
 from .._deps import get_accounts, require_signed_in
-from ._common import redirect
+from ._common import _sentence, redirect
 from .signin import new_csrf_cookie, set_session_cookie
 
 router = APIRouter()
@@ -212,9 +212,3 @@ def _problem(status: int, detail: str, field: str = "passkey") -> JSONResponse:
         status_code=status,
         media_type="application/problem+json",
     )
-
-
-def _sentence(message: str) -> str:
-    message = message.strip()
-    message = message[:1].upper() + message[1:]
-    return message if message.endswith(".") else message + "."
