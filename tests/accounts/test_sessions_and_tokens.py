@@ -162,3 +162,25 @@ def test_a_token_needs_a_name_and_an_owner(accounts: Accounts) -> None:
         accounts.new_token(9999, "nobody's")
     with Session(accounts.engine) as session:
         assert session.scalars(select(AccessTokenRow)).all() == []
+
+
+def test_a_person_sees_their_signed_in_browsers_and_ends_one(accounts: Accounts) -> None:
+    ann = accounts.add_person("ann@example.org", PASSWORD)
+    ben = accounts.add_person("ben@example.org", OTHER_PASSWORD)
+    phone = accounts.start_session(ann.id, user_agent="Phone browser")
+    laptop = accounts.start_session(ann.id, user_agent="Laptop browser")
+    bens = accounts.start_session(ben.id, user_agent="Ben's browser")
+    listed = accounts.sessions(ann.id)
+    assert {s.user_agent for s in listed} == {"Phone browser", "Laptop browser"}
+    handles = {s.user_agent: s.handle for s in listed}
+    assert handles["Phone browser"] == digest(phone)[:16]
+    assert all(phone not in s.handle and len(s.handle) == 16 for s in listed)
+    with pytest.raises(AccountError):  # Ben's browser is not Ann's to end
+        accounts.end_session_of(ann.id, digest(bens)[:16])
+    for bad in ("", "%", "x" * 16, digest(phone)):
+        with pytest.raises(AccountError):
+            accounts.end_session_of(ann.id, bad)
+    accounts.end_session_of(ann.id, handles["Phone browser"])
+    assert accounts.session_person(phone) is None
+    assert accounts.session_person(laptop) is not None
+    assert accounts.session_person(bens) is not None

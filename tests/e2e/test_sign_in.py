@@ -209,7 +209,7 @@ def test_a_passkey_added_on_the_account_page_signs_in(
         expect(page).to_have_url(re.compile(r"/diary$"))
         page.goto("/account")
         expect(page.get_by_text(f"Signed in as {PEOPLE[4]}")).to_be_visible()
-        expect(page.get_by_text(re.compile(r"last used .*UTC"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"^added .*; last used .*UTC"))).to_be_visible()
         with page.expect_navigation():
             page.get_by_role("button", name="Remove passkey test phone").click()
         expect(page.get_by_text("The passkey is removed")).to_be_visible()

@@ -35,7 +35,7 @@ from twitchwise.diary._store import open_engine, scrub
 
 from ._errors import AccountError, TooManyAttempts
 from ._passwords import check_password_rules, hash_password, verify_password
-from ._records import AccessToken, Person, SignedIn
+from ._records import AccessToken, BrowserSession, Person, SignedIn
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 TOKEN_PREFIX = "tw_"
@@ -46,6 +46,8 @@ FAILURES_PER_CLIENT = 30
 WINDOW = timedelta(minutes=15)
 SESSION_MAX_AGE = timedelta(days=365)
 """However often it is used, a sign-in ends after a year (ASVS 3.3.2: re-authenticate)."""
+SESSION_HANDLE = 16
+"""Hex digits of a session's hash that name it on the Account page (64 bits: unique enough)."""
 TOUCH_EVERY = timedelta(minutes=5)
 """A session's last use is written at most this often, not on every request."""
 
@@ -292,6 +294,40 @@ class Accounts:
         if token:
             with self._session() as session:
                 session.execute(delete(SessionRow).where(SessionRow.token_hash == digest(token)))
+
+    def sessions(self, person_id: int) -> list[BrowserSession]:
+        """The person's signed-in browsers, the most recently used first."""
+        query = (
+            select(SessionRow)
+            .where(SessionRow.person_id == person_id, SessionRow.expires_at > utc_now())
+            .order_by(SessionRow.last_seen_at.desc())
+        )
+        with self._session() as session:
+            return [
+                BrowserSession(
+                    handle=r.token_hash[:SESSION_HANDLE],
+                    created_at=r.created_at,
+                    last_seen_at=r.last_seen_at,
+                    user_agent=r.user_agent,
+                )
+                for r in session.scalars(query)
+                if utc_now() - r.last_seen_at <= self.session_idle
+            ]
+
+    def end_session_of(self, person_id: int, handle: str) -> None:
+        """Sign out one of the person's browsers, named by its `handle`; another person's
+        (or an unknown) handle is "not found"."""
+        if not re.fullmatch(f"[0-9a-f]{{{SESSION_HANDLE}}}", handle or ""):
+            raise AccountError("session", "there is no such sign-in")
+        with self._session() as session:
+            result = session.execute(
+                delete(SessionRow).where(
+                    SessionRow.person_id == person_id,
+                    SessionRow.token_hash.startswith(handle, autoescape=True),
+                )
+            )
+            if not getattr(result, "rowcount", 0):
+                raise AccountError("session", "there is no such sign-in")
 
     def end_all_sessions(self, person_id: int, *, keep: str | None = None) -> int:
         """Sign the person out everywhere (but the session whose hash is `keep`)."""
