@@ -201,7 +201,7 @@ def _used_up(request: Request, response: Response) -> Response:
 async def _json(request: Request) -> dict[str, Any] | None:
     try:
         body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RuntimeError):  # RuntimeError: a form already read
         return None
     return body if isinstance(body, dict) else None
 
