@@ -245,6 +245,15 @@ def test_pages_holding_health_data_are_not_cached(client: TestClient) -> None:
     assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
 
 
+def test_https_answers_carry_hsts_and_plain_http_does_not(client: TestClient) -> None:
+    """Over https a browser is told to use nothing else here for a year (ASVS 14.4.5); over
+    http the header would be ignored and is not sent."""
+    assert "strict-transport-security" not in client.get("/").headers
+    secure = TestClient(client.app, base_url="https://testserver")
+    for path in ["/", "/api/v1/health", "/static/app.css"]:
+        assert secure.get(path).headers["strict-transport-security"] == "max-age=31536000", path
+
+
 def test_a_locked_database_is_a_503_with_retry_after_not_a_422(tmp_path: Path) -> None:
     """Before: a long import's lock stalled writes 31 s, then gave 422 "Please check: db"."""
     import sqlite3

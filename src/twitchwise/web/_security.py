@@ -90,6 +90,11 @@ class CsrfSigner:
         return hmac.compare_digest(self.token_for(cookie_value), token)
 
 
+HSTS = "max-age=31536000"
+"""Sent on https only (RFC 6797 says a browser ignores it over http); no includeSubDomains, as
+the app may share a home domain with other services it cannot speak for."""
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers to every HTTP response that does not already set them."""
 
@@ -109,6 +114,10 @@ class SecurityHeadersMiddleware:
                 if not scope["path"].startswith("/static/"):
                     # Pages and API answers hold health data: keep them out of every cache.
                     headers.setdefault("Cache-Control", "no-store")
+                if scope.get("scheme") == "https":
+                    # Once reached over https, the browser never tries plain http here again
+                    # for a year, so a network attacker cannot strip TLS (ASVS 14.4.5).
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
