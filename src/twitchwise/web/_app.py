@@ -19,6 +19,7 @@ from twitchwise.diary import Diary
 from twitchwise.settings import Settings
 from twitchwise.uploads import remove_uploads
 
+from ._imports import ImportRunner
 from ._limits import BodyLimitMiddleware
 from ._problems import install_problem_handlers, move_problem_schemas
 from ._push import SubscriptionStore, vapid_for
@@ -58,6 +59,7 @@ def create_app(
         yield
         if sender is not None:
             sender.cancel()
+        await app.state.import_runner.close()
         remove_uploads(own=True)
         diary.close()
 
@@ -76,6 +78,7 @@ def create_app(
     app.state.csrf = CsrfSigner(app.state.secret)
     app.state.push_store = SubscriptionStore(secret_dir)
     app.state.push_dir = secret_dir
+    app.state.import_runner = ImportRunner(diary.url)
 
     app.add_middleware(CsrfCookieMiddleware, signer=app.state.csrf)
     app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_mb * 1024 * 1024)
