@@ -220,6 +220,16 @@ class Diary:
             self._twitched_on(session, row.local_day)
             return to_twitch(row)
 
+    def twitch_by_client_id(self, client_id: str) -> Twitch | None:
+        """The twitch stored with the sender's `client_id`, if any (a retry tells by it that its
+        first attempt arrived)."""
+        client_id = check_client_id(client_id)
+        with self._read() as session:
+            row = session.scalars(
+                select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == client_id)
+            ).first()
+            return to_twitch(row) if row is not None else None
+
     def get_twitch(self, twitch_id: int) -> Twitch:
         with self._read() as session:
             return to_twitch(self._twitch_row(session, twitch_id))
