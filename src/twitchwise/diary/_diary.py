@@ -223,10 +223,10 @@ class Diary:
     def twitch_by_client_id(self, client_id: str) -> Twitch | None:
         """The twitch stored with the sender's `client_id`, if any (a retry tells by it that its
         first attempt arrived)."""
-        client_id = check_client_id(client_id)
+        wanted = check_client_id(client_id)
         with self._read() as session:
             row = session.scalars(
-                select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == client_id)
+                select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == wanted)
             ).first()
             return to_twitch(row) if row is not None else None
 
