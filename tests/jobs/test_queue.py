@@ -169,7 +169,8 @@ def test_twitchwise_worker_runs_a_queued_import_and_stops_cleanly_on_sigterm(
             await queue.configure_task(IMPORT_TASK).defer_async(job_id=job_id, person_id=ann)
 
     asyncio.run(defer())
-    worker = _twitchwise("--db", diary.url, "worker", env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "XDG_DATA_HOME": str(tmp_path / "data")}
+    worker = _twitchwise("--db", diary.url, "worker", env=env)
     try:
         deadline = time.monotonic() + 30
         store = JobStore(diary.engine, ann)

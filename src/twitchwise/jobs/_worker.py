@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ._queue import STALLED_AFTER_S, ensure_schema, make_queue, recover_stalled
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MinuteTask = Callable[[], Awaitable[Any]]
+MinuteTask = Callable[[datetime], Awaitable[Any]]
+"""Run with the minute it is for (local time), however late the job starts."""
 
 
 async def run_worker(
@@ -62,4 +64,4 @@ def _add_minute_task(queue: procrastinate.App, step: MinuteTask) -> None:
     @queue.periodic(cron="* * * * *")
     @queue.task(name="twitchwise.every_minute", queue="timers")
     async def every_minute(timestamp: int) -> None:
-        await step()
+        await step(datetime.fromtimestamp(timestamp))

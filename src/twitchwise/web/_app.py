@@ -45,7 +45,8 @@ def create_app(
 
     `secret_dir` holds the per-install CSRF secret, the Web Push key and the push subscriptions
     (default: the user data folder). `push_sender` runs the reminder sender while the app is up
-    (`twitchwise serve`); tests and embedders leave it off.
+    (`twitchwise serve` on SQLite; on PostgreSQL `twitchwise worker` sends them); tests and
+    embedders leave it off.
     """
     settings = settings or Settings()
     diary = Diary.open(settings.db)
@@ -55,7 +56,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        sender = _start_push_sender(app) if push_sender else None
+        # On a server (PostgreSQL) `twitchwise worker` sends the reminders: one sender, however
+        # many server processes run.
+        queued = app.state.import_runner.queued
+        sender = _start_push_sender(app) if push_sender and not queued else None
         yield
         if sender is not None:
             sender.cancel()
