@@ -177,3 +177,32 @@ def test_old_jobs_and_cut_off_uploads_are_forgotten(
     assert len(kept) == KEEP_JOBS and ended[-1] in kept and ended[0] not in kept
     assert store.get(cut) is None and store.chunk_count(cut) == 0
     assert JobStore.of(bob).get(bobs) is not None, "only the person's own jobs are forgotten"
+
+
+def test_on_sqlite_a_job_the_app_left_running_is_failed_when_it_starts_again(
+    tmp_path: Path,
+) -> None:
+    """Its thread died with the app: the job says so instead of reading at 40% for ever."""
+    from fastapi.testclient import TestClient
+
+    from twitchwise.settings import Settings
+    from twitchwise.web import create_app
+
+    settings = Settings(db=f"sqlite:///{tmp_path / 'diary.db'}")
+    with Diary.open(settings.db) as diary:
+        store = JobStore.of(diary)
+        running = store.new("export.zip")
+        store.store_file(running, _upload(tmp_path, b"x" * 10))
+        store.queued(running)
+        store.progress(running, 4, 10)
+        ended = store.new("old.zip")
+        store.fail(ended, "damaged")
+    app = create_app(settings, secret_dir=tmp_path / "data")
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            job = client.get(f"/api/v1/imports/{running}").json()
+            assert job["state"] == "failed" and "the app stopped" in job["error"]
+            assert client.get(f"/api/v1/imports/{ended}").json()["error"] == "damaged"
+        assert JobStore.of(app.state.diary).chunk_count(running) == 0
+    finally:
+        app.state.diary.close()

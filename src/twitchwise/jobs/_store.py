@@ -220,6 +220,28 @@ class JobStore:
         )
 
 
+STOPPED = "the app stopped while this import ran; nothing was written. Upload the file again."
+
+
+def fail_interrupted(engine: Engine) -> int:
+    """SQLite, when the web app starts: the jobs its last run left unfinished (their thread died
+    with it) are marked failed and their uploads dropped. Returns how many. (On PostgreSQL the
+    queue hands a dead worker's jobs to another one instead, see `_queue.py`.)"""
+    if engine.dialect.name != "sqlite":
+        raise ValueError("only the SQLite app runs imports in its own threads")
+    unfinished = ImportJobRow.state.in_(("receiving", "reading", "storing"))
+    with Session(engine.execution_options(**{WRITE: True})) as session, session.begin():
+        ids = list(session.scalars(select(ImportJobRow.id).where(unfinished)))
+        if ids:
+            session.execute(delete(UploadChunkRow).where(UploadChunkRow.job_id.in_(ids)))
+            session.execute(
+                update(ImportJobRow)
+                .where(ImportJobRow.id.in_(ids))
+                .values(state="failed", error=STOPPED, updated_at=utc_now())
+            )
+    return len(ids)
+
+
 def _job(row: ImportJobRow) -> ImportJob:
     return ImportJob(
         id=row.id,

@@ -82,7 +82,7 @@ def create_app(
     app.state.csrf = CsrfSigner(app.state.secret)
     app.state.push_store = SubscriptionStore(secret_dir)
     app.state.push_dir = secret_dir
-    app.state.import_runner = ImportRunner(diary.url)
+    app.state.import_runner = ImportRunner(diary)
 
     app.add_middleware(CsrfCookieMiddleware, signer=app.state.csrf)
     app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_mb * 1024 * 1024)

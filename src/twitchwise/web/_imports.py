@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from starlette.concurrency import run_in_threadpool
 
 from twitchwise.jobs import ImportJob, JobStore, run_import_job
+from twitchwise.jobs._store import fail_interrupted
 from twitchwise.uploads import new_upload
 
 if TYPE_CHECKING:
@@ -54,15 +55,17 @@ def save_upload(source: BinaryIO, filename: str) -> Path:
 class ImportRunner:
     """Starts import jobs: on the task queue (PostgreSQL) or in a thread here (SQLite)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, diary: Diary) -> None:
         from twitchwise.jobs._queue import ensure_schema, is_queued
 
-        self.queued = is_queued(url)
-        self._url = url
+        self.queued = is_queued(diary.url)
+        self._url = diary.url
         self._queue: Any = None
         self._opening = asyncio.Lock()
         if self.queued:
-            ensure_schema(url)
+            ensure_schema(diary.url)
+        elif diary.engine.url.database not in (None, "", ":memory:"):
+            fail_interrupted(diary.engine)  # their threads ended with the app's last run
 
     async def submit(
         self,
