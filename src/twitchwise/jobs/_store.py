@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from twitchwise.diary._convert import utc_now
+from twitchwise.diary._diary import _database_errors
 from twitchwise.diary._models import ImportJobRow, UploadChunkRow
 from twitchwise.diary._store import WRITE
 
@@ -52,7 +53,13 @@ class JobStore:
 
     @contextmanager
     def _session(self, *, write: bool = False) -> Iterator[Session]:
-        with Session(self._writer if write else self.engine) as session, session.begin():
+        """A transaction naming the person; a database that fails is a DatabaseFailure (503 on
+        the API), as for the Diary."""
+        with (
+            _database_errors(),
+            Session(self._writer if write else self.engine) as session,
+            session.begin(),
+        ):
             if self.engine.dialect.name == "postgresql":
                 session.execute(
                     text("SELECT set_config('twitchwise.person_id', :person, true)"),
