@@ -88,7 +88,9 @@ class LiveServer:
             return json.loads(resp.read())
 
 
-def start_server(folder: Path, *, db_url: str | None = None) -> LiveServer:
+def start_server(
+    folder: Path, *, db_url: str | None = None, env: dict[str, str] | None = None
+) -> LiveServer:
     """Start `uvicorn --factory twitchwise.web:create_app` on a free loopback port and wait."""
     port = _free_port()
     db_path = folder / "diary.db"
@@ -100,6 +102,7 @@ def start_server(folder: Path, *, db_url: str | None = None) -> LiveServer:
         "TWITCHWISE_PORT": str(port),
         # The CSRF secret lives in the user data folder: keep it inside this test's folder.
         "XDG_DATA_HOME": str(folder / "data"),
+        **(env or {}),
     }
     cmd = [
         sys.executable,

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -19,12 +19,16 @@ from twitchwise.diary import Diary
 from twitchwise.settings import Settings
 from twitchwise.uploads import remove_uploads
 
+from ._auth import AuthMiddleware
 from ._imports import ImportRunner
 from ._limits import BodyLimitMiddleware
 from ._problems import install_problem_handlers, move_problem_schemas
 from ._push import SubscriptionStore, vapid_for
 from ._security import CsrfCookieMiddleware, CsrfSigner, SecurityHeadersMiddleware, load_secret
 from ._templates import STATIC_DIR, make_templates
+
+if TYPE_CHECKING:
+    from twitchwise.accounts import Accounts
 
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "testserver"]
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", "[::]", ""})
@@ -83,9 +87,12 @@ def create_app(
     app.state.push_store = SubscriptionStore(secret_dir)
     app.state.push_dir = secret_dir
     app.state.import_runner = ImportRunner(diary)
+    app.state.accounts = _accounts(diary, settings)
 
     app.add_middleware(CsrfCookieMiddleware, signer=app.state.csrf)
     app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_mb * 1024 * 1024)
+    if app.state.accounts is not None:  # before any body is read, after the Host check
+        app.add_middleware(AuthMiddleware, accounts=app.state.accounts)
     # In every mode, refuse Host names not on the list, so a DNS-rebinding page (whose Host is
     # its own name) cannot read the diary, even when the app listens on 0.0.0.0.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings))
@@ -101,6 +108,17 @@ def create_app(
     app.include_router(pages_router)
     _install_openapi(app)
     return app
+
+
+def _accounts(diary: Diary, settings: Settings) -> Accounts | None:
+    """The accounts when sign-in is on (sharing the diary's database connections), else None."""
+    if not settings.accounts:
+        return None
+    from datetime import timedelta
+
+    from twitchwise.accounts import Accounts
+
+    return Accounts(diary.engine, session_idle=timedelta(days=settings.session_days))
 
 
 def _start_push_sender(app: FastAPI) -> asyncio.Task[None]:

@@ -12,12 +12,45 @@ from ._limits import UPLOAD_PATHS
 from ._security import CSRF_FIELD, CsrfSigner
 
 if TYPE_CHECKING:
+    from twitchwise.accounts import Accounts, SignedIn
     from twitchwise.diary import Diary
     from twitchwise.settings import Settings
 
 
 def get_diary(request: Request) -> Diary:
+    """The diary of whoever is asking: with accounts on, the signed-in person's own view (never
+    the app's global diary); with accounts off, the one local person's diary."""
+    diary = cast("Diary", request.app.state.diary)
+    if not get_settings(request).accounts:
+        return diary
+    return diary.for_person(require_signed_in(request).person.id)
+
+
+def get_database(request: Request) -> Diary:
+    """The app's diary object for what reads no one's data (the health check's ping)."""
     return cast("Diary", request.app.state.diary)
+
+
+def get_signed_in(request: Request) -> SignedIn | None:
+    """Who `_auth.AuthMiddleware` found asking (None with accounts off, or on a public page)."""
+    return cast("SignedIn | None", getattr(request.state, "signed_in", None))
+
+
+def require_signed_in(request: Request) -> SignedIn:
+    """The signed-in person, or 401: a route that needs one fails closed even if a public path
+    were ever listed by mistake."""
+    signed_in = get_signed_in(request)
+    if signed_in is None:
+        raise HTTPException(401, "Sign in first.", headers={"WWW-Authenticate": "Bearer"})
+    return signed_in
+
+
+def get_accounts(request: Request) -> Accounts:
+    """The accounts (404 when accounts are off: there is nothing to sign in to)."""
+    accounts = getattr(request.app.state, "accounts", None)
+    if accounts is None:
+        raise HTTPException(404, "Accounts are not turned on for this diary.")
+    return cast("Accounts", accounts)
 
 
 def get_settings(request: Request) -> Settings:

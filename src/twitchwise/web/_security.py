@@ -124,7 +124,7 @@ class CsrfCookieMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cookie = _read_cookie(scope, CSRF_COOKIE)
+        cookie = read_cookie(scope, CSRF_COOKIE)
         fresh = None
         if not cookie or len(cookie) > 100:
             cookie = fresh = self.signer.new_cookie_value()
@@ -134,16 +134,19 @@ class CsrfCookieMiddleware:
 
         async def send_with_cookie(message: Message) -> None:
             if fresh and message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append(
-                    "Set-Cookie",
-                    f"{CSRF_COOKIE}={fresh}; Path=/; HttpOnly; SameSite=Strict",
-                )
+                MutableHeaders(scope=message).append("Set-Cookie", csrf_cookie_header(scope, fresh))
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
 
 
-def _read_cookie(scope: Scope, name: str) -> str | None:
+def csrf_cookie_header(scope: Scope, value: str) -> str:
+    """The Set-Cookie value of a CSRF cookie; Secure when the browser talks https to us."""
+    secure = "; Secure" if scope.get("scheme") == "https" else ""
+    return f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict{secure}"
+
+
+def read_cookie(scope: Scope, name: str) -> str | None:
     for key, value in scope.get("headers", []):
         if key == b"cookie":
             for part in value.decode("latin-1").split(";"):

@@ -50,6 +50,15 @@ def csrf_input(request: Request) -> Markup:
     return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
 
 
+def signed_in(request: Request) -> Any:
+    """Who is signed in (a SignedIn), or None: accounts off, or nobody yet."""
+    return getattr(request.state, "signed_in", None)
+
+
+def accounts_on(request: Request) -> bool:
+    return bool(request.app.state.settings.accounts)
+
+
 def nice_date(value: date | datetime | str | None) -> str:
     if value is None:
         return ""
@@ -98,4 +107,5 @@ def make_templates() -> Jinja2Templates:
     )
     env.globals.update(csrf_input=csrf_input, nav=NAV, vendor_versions=vendor_versions)
     env.globals.update(diary_overlaps=diary_overlaps)
+    env.globals.update(signed_in=signed_in, accounts_on=accounts_on)
     return templates

@@ -9,6 +9,7 @@ from . import data as _data
 from . import imports as _imports
 from . import push as _push
 from . import report as report_module  # the doctor report (issue 12)
+from . import tokens as _tokens
 
 router = APIRouter(prefix="/api/v1")
 for module in (health, assess, twitches, checkins, export, insights, experiments):
@@ -17,5 +18,6 @@ router.include_router(_data.router)
 router.include_router(report_module.router)
 router.include_router(_imports.router)
 router.include_router(_push.router)  # Web Push reminders (issue 13)
+router.include_router(_tokens.router)  # personal access tokens (issue 16)
 
 __all__ = ["router"]

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from twitchwise.diary import Diary
 
-from .._deps import get_diary
+from .._deps import get_database
 from .._problems import problem_responses
 
 router = APIRouter(tags=["health"])
@@ -25,7 +25,7 @@ class Health(BaseModel):
     responses=problem_responses(503),
     summary="Is the server up and the diary reachable?",
 )
-def health(diary: Diary = Depends(get_diary)) -> Health:
+def health(diary: Diary = Depends(get_database)) -> Health:
     """`ok` only when the database answers; a 503 with Retry-After when it does not."""
     diary.ping()
     return Health()

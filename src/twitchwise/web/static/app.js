@@ -119,7 +119,10 @@
   // the exact time of the tap, and sent when the phone is back online. Each queued tap carries
   // `queued=1` and its own millisecond time, and the server answers a repeat of the same site and
   // time with the twitch it already has, so a send that was cut off half-way never logs twice.
-  var QUEUE_KEY = "twitchwise-offline-log";
+  // With accounts on, each person's taps wait in a queue of their own (body[data-person]), so a
+  // tap queued by one person is never sent while another is signed in on this browser.
+  var QUEUE_KEY = "twitchwise-offline-log" +
+    (document.body && document.body.getAttribute("data-person") ? "-" + document.body.getAttribute("data-person") : "");
   var lastLog = null;
 
   function pad(n, width) { return String(Math.abs(n)).padStart(width || 2, "0"); }
@@ -179,6 +182,8 @@
       credentials: "same-origin",
       headers: { "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" }
     }).then(function (response) {
+      // Signed out meanwhile: keep the tap for when this person has signed in again.
+      if (response.status === 401) { flushing = false; return; }
       // Sent (or refused for good, e.g. a bad value): either way it leaves the queue.
       var rest = readQueue().filter(function (q) { return !(q.when === item.when && q.site === item.site); });
       writeQueue(rest);
@@ -259,4 +264,26 @@
     });
   }
   document.addEventListener("DOMContentLoaded", pushSetup);
+
+  // Account page: a "Copy token" button for the token shown once (the field stays selectable
+  // where the clipboard API is missing, and the button stays hidden there).
+  function copySetup() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var id = button.getAttribute("data-copy");
+      var field = document.getElementById(id);
+      var status = document.querySelector('[data-copy-status="' + id + '"]');
+      if (!field) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          if (status) status.textContent = "Copied.";
+        }, function () {
+          field.select();
+          if (status) status.textContent = "Select the token and copy it yourself.";
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", copySetup);
 })();
