@@ -191,3 +191,52 @@ def test_twitchwise_worker_refuses_sqlite(tmp_path: Path) -> None:
     worker = _twitchwise("--db", f"sqlite:///{tmp_path / 'd.db'}", "worker")
     out, _ = worker.communicate(timeout=60)
     assert worker.returncode == 2 and "needs a PostgreSQL database" in out
+
+
+def test_signed_in_another_persons_job_is_404_on_every_server(
+    app_postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accounts on: Ann uploads to one server with her token; Bob, on another, gets 404 for her
+    job from the API and the Import page, while Ann reads it there to its end."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from twitchwise.accounts import _passwords
+    from twitchwise.web._auth import SESSION_COOKIE
+
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8 * 1024, parallelism=1),))
+    monkeypatch.setattr(_passwords, "hasher", lambda: cheap)
+    settings = Settings(db=app_postgres_url, accounts=True)
+    first = create_app(settings, secret_dir=tmp_path / "one")
+    second = create_app(settings, secret_dir=tmp_path / "two")
+    accounts: Accounts = first.state.accounts
+    ann = accounts.add_person("ann@example.org", PASSWORD)
+    bob = accounts.add_person("bob@example.org", PASSWORD)
+    ann_key = {"Authorization": f"Bearer {accounts.new_token(ann.id, 'phone')[1]}"}
+    bob_key = {"Authorization": f"Bearer {accounts.new_token(bob.id, 'phone')[1]}"}
+    try:
+        with TestClient(first) as one, TestClient(second, base_url="http://127.0.0.1") as two:
+            sent = one.post(
+                "/api/v1/imports",
+                files={"file": ("export.zip", EXPORT.read_bytes(), "application/zip")},
+                headers={**HEADER, **ann_key},
+            )
+            assert sent.status_code == 202, sent.text
+            where, job_id = sent.headers["Location"], sent.json()["id"]
+            refused = two.get(where, headers=bob_key)
+            assert refused.status_code == 404
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert "export.zip" not in refused.text
+            assert two.get(where, headers=ann_key).json()["state"] == "reading"
+            _worker_until_empty(first.state.diary)
+            assert two.get(where, headers=ann_key).json()["state"] == "finished"
+            assert two.get(where, headers=bob_key).status_code == 404
+            two.cookies.set(SESSION_COOKIE, accounts.start_session(bob.id), domain="127.0.0.1")
+            page = two.get(f"/import/jobs/{job_id}")
+            assert page.status_code == 404 and "export.zip" not in page.text
+    finally:
+        first.state.diary.close()
+        second.state.diary.close()
+    with Diary.open(app_postgres_url) as diary:
+        assert len(diary.for_person(ann.id).list_day_values()) == 3
+        assert diary.for_person(bob.id).list_day_values() == []
