@@ -206,3 +206,35 @@ def test_on_sqlite_a_job_the_app_left_running_is_failed_when_it_starts_again(
         assert JobStore.of(app.state.diary).chunk_count(running) == 0
     finally:
         app.state.diary.close()
+
+
+def test_erasing_a_diary_or_removing_its_account_takes_its_jobs_and_uploads_too(
+    two: tuple[Diary, Diary], tmp_path: Path
+) -> None:
+    """Person 1's diary outlives a removed account (the next account takes it over): none of the
+    removed person's import history, waiting upload or push subscription may be left for them."""
+    from twitchwise.push_subscriptions import PersonSubscriptions, Subscription
+
+    ann, bob = two
+    assert ann.person_id == 1
+    for diary in (ann, bob):
+        store = JobStore.of(diary)
+        job_id = store.new("export.zip")
+        store.store_file(job_id, _upload(tmp_path, b"health data"))
+        PersonSubscriptions(diary.engine, diary.person_id).add(
+            Subscription("https://push.example/a", "k", "a", ("21:00",))
+        )
+    accounts = Accounts(ann.engine)
+    accounts.remove_person(ann.person_id)
+    assert JobStore.of(ann).list() == []
+    with JobStore(ann.engine, 1)._session() as session:  # named as person 1 (RLS)
+        mine = text("SELECT count(*) FROM upload_chunks WHERE person_id = 1")
+        assert session.execute(mine).scalar() == 0
+    assert PersonSubscriptions(ann.engine, 1).all() == []
+    newcomer = accounts.add_person("cat@example.org", PASSWORD)
+    assert newcomer.id == 1 and JobStore(ann.engine, newcomer.id).list() == []
+    assert (
+        len(JobStore.of(bob).list()) == 1
+        and JobStore.of(bob).chunk_count(JobStore.of(bob).list()[0].id) == 1
+    )
+    assert len(PersonSubscriptions(bob.engine, bob.person_id).all()) == 1

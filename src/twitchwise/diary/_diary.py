@@ -50,7 +50,10 @@ from ._models import (
     CheckInRow,
     DayValueRow,
     ExperimentRow,
+    ImportJobRow,
+    PushSubscriptionRow,
     TwitchRow,
+    UploadChunkRow,
 )
 from ._store import WRITE, WRITE_LOCK, open_engine, scrub
 from ._validate import (
@@ -67,6 +70,9 @@ if TYPE_CHECKING:
 
 
 ERASED_MODELS = (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow)
+KEPT_BESIDE = (UploadChunkRow, ImportJobRow, PushSubscriptionRow)
+"""Rows of the person's that are not the diary (no backup holds them) but go when it is erased:
+an upload waiting in the database, the import history, the browsers that get reminders."""
 
 
 Owned = TwitchRow | CheckInRow | DayValueRow | AssessmentRow | ExperimentRow
@@ -690,8 +696,10 @@ class Diary:
         with self._write() as session:
             for model in ERASED_MODELS:
                 session.execute(delete(model).where(self._mine(model)))
+            for kept in KEPT_BESIDE:  # imports' uploads and history, push subscriptions
+                session.execute(delete(kept).where(kept.person_id == self.person_id))
         with self._turn, _database_errors():
-            scrub(self.engine, [m.__tablename__ for m in ERASED_MODELS])
+            scrub(self.engine, [m.__tablename__ for m in (*ERASED_MODELS, *KEPT_BESIDE)])
 
     def _twitched_on(self, session: Session, day: date) -> None:
         """A twitch logged on a day marked "no twitches" takes the mark away (the log wins)."""
