@@ -16,7 +16,7 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
     calls: dict[str, Any] = {}
 
     def fake_run(web_app: Any, host: str, port: int, **options: Any) -> None:
-        calls.update(app=web_app, host=host, port=port)
+        calls.update(app=web_app, host=host, port=port, options=options)
         web_app.state.diary.close()
 
     monkeypatch.setattr("uvicorn.run", fake_run)
@@ -33,10 +33,21 @@ def test_serve_prints_the_address_and_stays_on_loopback(served: dict[str, Any]) 
     assert served["app"].state.settings.db.endswith("diary.db")
 
 
-def test_serving_on_the_network_warns(served: dict[str, Any]) -> None:
+def test_serving_on_the_network_without_accounts_is_refused(served: dict[str, Any]) -> None:
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
-    assert result.exit_code == 0
-    assert served["host"] == "0.0.0.0" and "no login" in result.output
+    assert result.exit_code == 2 and "needs sign-in; add --accounts" in result.output
+    assert served == {}
+
+
+def test_local_mode_believes_no_forwarded_headers_and_serves_plain_http(
+    served: dict[str, Any],
+) -> None:
+    """uvicorn believes X-Forwarded-* from 127.0.0.1 by default; the app must not."""
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    options = served["options"]
+    assert options["proxy_headers"] is False and options["forwarded_allow_ips"] is None
+    assert options["ssl_certfile"] is None and options["ssl_keyfile"] is None
 
 
 def test_a_bad_port_is_refused_naming_the_option(served: dict[str, Any]) -> None:
@@ -46,12 +57,10 @@ def test_a_bad_port_is_refused_naming_the_option(served: dict[str, Any]) -> None
 
 
 def test_allowed_host_is_passed_to_the_app(served: dict[str, Any]) -> None:
-    args = ["serve", "--host", "0.0.0.0", "--allowed-host", "diary.lan"]
-    args += ["--allowed-host", "10.0.0.2"]
+    args = ["serve", "--allowed-host", "diary.lan", "--allowed-host", "10.0.0.2"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert served["app"].state.settings.allowed_hosts == ["diary.lan", "10.0.0.2"]
-    assert "--allowed-host" in result.output  # the warning says how other names get in
 
 
 def test_a_plain_path_in_twitchwise_db_is_a_sqlite_file(

@@ -39,8 +39,18 @@ def _root(
             help="Database URL or SQLite file path (default: SQLite in your user data folder).",
         ),
     ] = None,
+    as_email: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="TWITCHWISE_AS",
+            metavar="EMAIL",
+            help="On a shared database: act on this account's diary (default: the local diary, "
+            "person 1, as without accounts).",
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = _Root(db)
+    ctx.obj = _Root(db, as_email or None)
 
 
 @dataclass
@@ -49,7 +59,14 @@ class _Root:
     so `--help` and commands that need no settings never import it."""
 
     db: str | None
+    as_email: str | None = None
     built: Settings | None = None
+
+
+def as_email(ctx: typer.Context) -> str | None:
+    """The account whose diary the command acts on (`--as`/TWITCHWISE_AS), if one was named."""
+    obj = ctx.find_root().obj
+    return obj.as_email if isinstance(obj, _Root) else None
 
 
 def db_url(ctx: typer.Context) -> str:

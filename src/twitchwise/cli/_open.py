@@ -1,4 +1,4 @@
-"""Opening the person's diary for a command."""
+"""Opening the person's diary for a command: the one place every diary command gets it from."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from twitchwise.diary._errors import DatabaseFailure, DiaryError
 
-from ._app import db_url
+from ._app import as_email, db_url
 
 if TYPE_CHECKING:
     from twitchwise.diary import Diary
@@ -18,12 +18,31 @@ from ._errors import fail
 
 
 @contextmanager
-def open_diary(ctx: typer.Context) -> Iterator[Diary]:
-    """The diary of `--db`/TWITCHWISE_DB; any DiaryError becomes one clear line and exit 2."""
+def open_diary(ctx: typer.Context, *, failure: str = "") -> Iterator[Diary]:
+    """The diary of `--db`/TWITCHWISE_DB: the account `--as` names, else the local person's.
+
+    Any DiaryError becomes one clear line (after `failure`, e.g. "nothing was imported: ")
+    and exit 2; an unknown `--as` email too, before anything is read or written.
+    """
     from twitchwise.diary import Diary
 
     try:
         with Diary.open(db_url(ctx)) as diary:
-            yield diary
+            email = as_email(ctx)
+            if email is None:
+                yield diary
+            else:
+                with diary.for_person(_person_id(diary, email)) as theirs:
+                    yield theirs
     except (DiaryError, DatabaseFailure) as exc:
-        fail(str(exc))
+        fail(f"{failure}{exc}")
+
+
+def _person_id(diary: Diary, email: str) -> int:
+    """The id of the account `email` in the diary's database, or one line naming `--as`."""
+    from twitchwise.accounts import AccountError, Accounts
+
+    try:
+        return Accounts(diary.engine).require(email).id
+    except AccountError as exc:
+        fail(f"--as: {exc.message}")

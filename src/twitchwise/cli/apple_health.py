@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from ._app import db_url, import_app
+from ._app import import_app
 from ._errors import fail
+from ._open import open_diary
 from ._progress import progress_bar
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ def import_apple_health(
     export changes nothing. Importing the same or a newer export again replaces the values
     from the last import (nothing doubles), and values typed in a check-in always win.
     """
-    from twitchwise.diary import Diary, DiaryError
     from twitchwise.importers import ImporterError, get_importer
 
     importer = get_importer(SOURCE)
@@ -60,11 +60,8 @@ def import_apple_health(
         _report(result, None, path)
         console.print("Dry run: nothing was written.")
         return
-    try:
-        with Diary.open(db_url(ctx)) as diary:
-            stats = diary.import_day_values(result.values, source=SOURCE)
-    except DiaryError as exc:
-        fail(f"nothing was imported: {exc}")
+    with open_diary(ctx, failure="nothing was imported: ") as diary:
+        stats = diary.import_day_values(result.values, source=SOURCE)
     _report(result, (stats.added, stats.updated, stats.unchanged), path)
 
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._app import db_url, import_app
+from ._app import import_app
 from ._errors import err_console, fail
+from ._open import open_diary
 from ._progress import progress_bar
 
 if TYPE_CHECKING:
@@ -74,13 +75,8 @@ def _run(
         report(result, None, path)
         typer.echo("Dry run: nothing was written.")
         return
-    from twitchwise.diary import DatabaseFailure, Diary, DiaryError
-
-    try:
-        with Diary.open(db_url(ctx)) as diary:
-            stats = diary.import_day_values(result.values, source=importer.name)
-    except (DiaryError, DatabaseFailure) as exc:
-        fail(f"nothing was imported: {exc}")
+    with open_diary(ctx, failure="nothing was imported: ") as diary:
+        stats = diary.import_day_values(result.values, source=importer.name)
     report(result, (stats.added, stats.updated, stats.unchanged), path)
 
 

@@ -105,6 +105,44 @@ def scrub(engine: Engine, tables: list[str]) -> None:
                 conn.exec_driver_sql(f'VACUUM (FULL, ANALYZE) "{table}"')
 
 
+def role_skips_row_security(engine: Engine) -> bool:
+    """Whether the PostgreSQL role `engine` connects as skips every row-level security policy
+    (a superuser or BYPASSRLS). Needs no tables, so it can be asked before migrating: a server
+    refused for its role should not first have created the tables as that role."""
+    with engine.connect() as conn:
+        role = conn.execute(
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).one()
+    return bool(role.rolsuper or role.rolbypassrls)
+
+
+def row_security_binds(engine: Engine) -> bool:
+    """Whether PostgreSQL's row-level security binds the role `engine` connects as, on every
+    table that has it (`RLS_TABLES`): the second wall between people on a shared server.
+
+    It does not when the role is a superuser or has BYPASSRLS (both skip every policy), nor
+    when a table lost its policy switch (ENABLE) or, for the table's owner, FORCE. False on
+    SQLite, which has no row-level security at all, and before the tables exist.
+    """
+    from ._models import RLS_TABLES
+
+    if engine.dialect.name != "postgresql" or role_skips_row_security(engine):
+        return False
+    with engine.connect() as conn:
+        tables = conn.execute(
+            text(
+                "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,"
+                " pg_get_userbyid(c.relowner) = current_user AS owned"
+                " FROM pg_class c WHERE c.relname = ANY(:names) AND c.relkind = 'r'"
+                " AND c.relnamespace = to_regnamespace(current_schema())"
+            ),
+            {"names": list(RLS_TABLES)},
+        ).all()
+    return len(tables) == len(RLS_TABLES) and all(
+        t.relrowsecurity and (t.relforcerowsecurity or not t.owned) for t in tables
+    )
+
+
 def _scrub_sqlite(engine: Engine) -> None:
     import time
 
