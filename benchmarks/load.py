@@ -15,10 +15,6 @@ saved. It prints PASS or FAIL (exit status 0 or 1).
 
     .venv/bin/python benchmarks/load.py                         # 200 people, 3 minutes
     .venv/bin/python benchmarks/load.py --people 20 --duration 20 --seed 7
-
-Until the web app signs API requests in with a bearer token, the servers answer every request as
-the local person; the script notices (a request without a token is not refused) and then checks
-every person's writes in that one diary, each person on their own days, and says so.
 """
 
 from __future__ import annotations
@@ -149,8 +145,7 @@ def make_people(app_url: str, n: int, rng: random.Random) -> list[Person]:
             found = accounts.find(f"person{i}@load.test")
             person = found or accounts.add_person(f"person{i}@load.test", PASSWORD)
             _, secret = accounts.new_token(person.id, "load test")
-            first = 1 + i * DAYS_PER_PERSON  # each person's own days, so none overlap
-            days = [today - timedelta(days=first + k) for k in range(DAYS_PER_PERSON)]
+            days = [today - timedelta(days=1 + k) for k in range(DAYS_PER_PERSON)]
             return Person(i, person.id, secret, days, server=i % 2)
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:  # Argon2 frees the GIL
@@ -166,27 +161,9 @@ def _twitchwise() -> str:
     return str(Path(sys.executable).parent / "twitchwise")
 
 
-def _serve_has_accounts() -> bool:
-    out = subprocess.run([_twitchwise(), "serve", "--help"], capture_output=True, text=True)
-    return "--accounts" in out.stdout
-
-
-SERVE_FALLBACK = """
-import sys, uvicorn
-from twitchwise.settings import Settings
-from twitchwise.web import create_app
-app = create_app(Settings(db=sys.argv[1], accounts=True))
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
-"""
-
-
 def start_server(url: str, port: int, log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """`twitchwise serve --accounts` on 127.0.0.1:port (or the same app through uvicorn on a
-    branch whose serve has no --accounts yet)."""
-    if _serve_has_accounts():
-        args = [_twitchwise(), "--db", url, "serve", "--accounts", "--port", str(port)]
-    else:
-        args = [sys.executable, "-c", SERVE_FALLBACK, url, str(port)]
+    """`twitchwise serve --accounts` on 127.0.0.1:port."""
+    args = [_twitchwise(), "--db", url, "serve", "--accounts", "--port", str(port)]
     with log.open("ab") as out:
         return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
 
@@ -371,9 +348,9 @@ async def simulate(
 # -- the checks --------------------------------------------------------------------------------
 
 
-def check(admin_url: str, people: list[Person], *, signed_in: bool) -> list[str]:
-    """Every acknowledged twitch exactly once (in its own person's diary when requests are
-    signed in), no twitch nobody sent, every check-in holding its last saved value."""
+def check(admin_url: str, people: list[Person]) -> list[str]:
+    """Every acknowledged twitch exactly once, in its own person's diary; no twitch nobody sent;
+    every check-in holding its last saved value."""
     import psycopg
 
     from twitchwise.jobs._queue import conninfo
@@ -381,7 +358,7 @@ def check(admin_url: str, people: list[Person], *, signed_in: bool) -> list[str]
     problems: list[str] = []
     with psycopg.connect(conninfo(admin_url)) as conn:
         for person in people:
-            owner = person.person_id if signed_in else 1
+            owner = person.person_id
             prefix = f"p{person.index}-"
             rows = conn.execute(
                 "SELECT client_id, person_id, count(*) FROM twitches "
@@ -466,12 +443,8 @@ def run(
         for port, server in zip(ports, servers, strict=True):
             wait_until_up(port, server)
         probe = httpx.get(f"http://127.0.0.1:{ports[0]}/api/v1/twitches", timeout=10)
-        signed_in = probe.status_code == 401
-        if not signed_in:
-            print(
-                "note: the servers do not ask for a token (no bearer sign-in in this build); "
-                "every person's writes are checked in the local person's diary"
-            )
+        if probe.status_code != 401:
+            raise RuntimeError(f"a request without a token got {probe.status_code}, not 401")
         cluster = Cluster(ports)
 
         def kill() -> None:
@@ -486,7 +459,7 @@ def run(
         for proc in [*servers, worker]:
             stop(proc)
     report(stats, elapsed, people)
-    problems = check(database.admin_url, people, signed_in=signed_in)
+    problems = check(database.admin_url, people)
     unacknowledged = sum(not ok for p in people for ok in p.twitches.values())
     for failure in stats.failures[:10]:
         print(f"error: {failure}")
