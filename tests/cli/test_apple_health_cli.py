@@ -113,3 +113,46 @@ def test_bad_files_are_refused_and_the_diary_is_untouched(url: str, tmp_path: Pa
         assert "error:" in result.output and message in text(result), result.output
         assert "Traceback" not in result.output
         assert imported(url) == before
+
+
+def test_a_large_export_is_read_in_parts_while_the_new_diary_is_opened(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's fast path end to end: worker processes read the parts while the command
+    creates the diary; the diary gets the one-reader values, and a damaged copy is refused
+    with the one reader's message and adds nothing."""
+    import importlib.util
+
+    from twitchwise.importers.apple_health import _read, read_export
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "generate_apple_health.py"
+    spec = importlib.util.spec_from_file_location("generate_apple_health", script)
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    export = tmp_path / "export.xml"
+    generator.generate(export, 1.5, shape="watch")
+    monkeypatch.setattr(_read, "PARTS_FROM", 1 << 20)  # parts from 1 MiB, not 24
+    parts: list[object] = []
+    original = _read.read_in_parts
+    monkeypatch.setattr(
+        _read, "read_in_parts", lambda *a, **k: parts.append(found := original(*a, **k)) or found
+    )
+
+    result = run("import", "apple-health", str(export))
+    assert result.exit_code == 0, result.output
+    assert parts and parts[0] is not None  # the parts were read, not the fallback
+    truth = read_export(export, parallel=False).values
+    assert len(truth) > 10
+    assert imported(url) == sorted((v.day, v.metric, v.value) for v in truth)
+
+    data = export.read_bytes()
+    at = data.index(b"</Record>", len(data) * 2 // 3)
+    damaged = tmp_path / "damaged.xml"
+    damaged.write_bytes(data[:at] + data[at + len(b"</Record>") :])
+    before = imported(url)
+    result = run("import", "apple-health", str(damaged))
+    assert result.exit_code == 2
+    assert parts[-1] is None  # a part failed, so the ordinary reader gave the message
+    assert "damaged or incomplete" in text(result) and "line" in text(result)
+    assert imported(url) == before

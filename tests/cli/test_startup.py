@@ -109,12 +109,46 @@ print("RESULT " + json.dumps({"code": code, "loaded": [h for h in heavy if h in 
 """
 
 
-def test_log_imports_no_statistics_web_or_migration_code(tmp_path: Path) -> None:
+LOG_HEAVY = (
+    *ALWAYS_HEAVY,
+    "alembic",
+    "sqlalchemy",
+    "twitchwise.diary._diary",
+    "twitchwise.diary._validate",
+)
+"""`log` (and `checkin` with flags) into an existing SQLite diary takes the quick path
+(diary._quick, stdlib sqlite3).
+(pydantic is not listed: Typer 0.29 itself loads it to convert every command's options.)"""
+
+
+def test_log_imports_no_storage_library_statistics_web_or_migration_code(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'diary.db'}"
     with Diary.open(url):  # created and migrated, as on every `log` after the first
         pass
-    result = _probe(_LOG, json.dumps([*ALWAYS_HEAVY, "alembic"]), env={"TWITCHWISE_DB": url})
+    result = _probe(_LOG, json.dumps(LOG_HEAVY), env={"TWITCHWISE_DB": url})
     assert result == {"code": 0, "loaded": []}
+    with Diary.open(url) as diary:
+        assert [t.note for t in diary.list_twitches()] == ["probe"]
+
+
+def test_a_check_in_with_flags_takes_the_quick_path_too(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'diary.db'}"
+    with Diary.open(url):
+        pass
+    probe = _LOG.replace(
+        '["log", "left_thigh", "--note", "probe"]', '["checkin", "--sleep-hours", "7"]'
+    )
+    assert probe != _LOG
+    result = _probe(probe, json.dumps(LOG_HEAVY), env={"TWITCHWISE_DB": url})
+    assert result == {"code": 0, "loaded": []}
+    with Diary.open(url) as diary:
+        assert [c.sleep_hours for c in diary.list_checkins()] == [7]
+
+
+def test_the_first_log_creates_the_diary_the_ordinary_way(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    result = _probe(_LOG, json.dumps(["sqlalchemy"]), env={"TWITCHWISE_DB": url})
+    assert result == {"code": 0, "loaded": ["sqlalchemy"]}  # it had to create and migrate
     with Diary.open(url) as diary:
         assert [t.note for t in diary.list_twitches()] == ["probe"]
 

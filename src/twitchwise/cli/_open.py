@@ -28,14 +28,15 @@ def open_diary(ctx: typer.Context, *, failure: str = "") -> Iterator[Diary]:
 
     try:
         with Diary.open(db_url(ctx)) as diary:
-            email = as_email(ctx)
-            if email is None:
-                yield diary
-            else:
-                with diary.for_person(_person_id(diary, email)) as theirs:
-                    yield theirs
+            yield as_person(ctx, diary)
     except (DiaryError, DatabaseFailure) as exc:
         fail(f"{failure}{exc}")
+
+
+def as_person(ctx: typer.Context, diary: Diary) -> Diary:
+    """`diary` as the account `--as` names (a view on the same connections), else itself."""
+    email = as_email(ctx)
+    return diary if email is None else diary.for_person(_person_id(diary, email))
 
 
 def _person_id(diary: Diary, email: str) -> int:

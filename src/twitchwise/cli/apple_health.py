@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from ._app import import_app
+from ._app import db_url, import_app
 from ._errors import fail
-from ._open import open_diary
+from ._open import as_person
 from ._progress import progress_bar
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from twitchwise.importers import ImportResult
+    from twitchwise.diary import Diary
+    from twitchwise.importers import Importer, ImportResult, Progress
 
 console = Console()
 SOURCE = "apple-health"
@@ -52,17 +53,73 @@ def import_apple_health(
         def progress(done: int, total: int | None) -> None:
             bar.update(task, completed=done, total=total)
 
+        reading = _Reading(importer, path, progress)
+        opened = None if dry_run else _open(db_url(ctx))
         try:
-            result = importer.read(path, progress)
+            result = reading.result()
         except ImporterError as exc:
+            _close(opened)
             fail(str(exc))
-    if dry_run:
+    if opened is None:
         _report(result, None, path)
         console.print("Dry run: nothing was written.")
         return
-    with open_diary(ctx, failure="nothing was imported: ") as diary:
-        stats = diary.import_day_values(result.values, source=SOURCE)
+    if isinstance(opened, Exception):
+        fail(f"nothing was imported: {opened}")
+    from twitchwise.diary import DiaryError
+
+    try:
+        with opened as diary:
+            stats = as_person(ctx, diary).import_day_values(result.values, source=SOURCE)
+    except DiaryError as exc:
+        fail(f"nothing was imported: {exc}")
     _report(result, (stats.added, stats.updated, stats.unchanged), path)
+
+
+class _Reading:
+    """`importer.read` in a thread of its own, so this one can open the diary meanwhile.
+
+    A large export is read by worker processes, one per core, and the reading thread mostly
+    waits for them; loading SQLAlchemy and opening (for a new diary: creating) the diary in
+    the meantime takes that work off the time a person waits.
+    """
+
+    def __init__(self, importer: Importer, path: Path, progress: Progress) -> None:
+        import threading
+
+        self._outcome: list[ImportResult | BaseException] = []
+        self._thread = threading.Thread(
+            target=self._read, args=(importer, path, progress), name="read-export", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, importer: Importer, path: Path, progress: Progress) -> None:
+        try:
+            self._outcome.append(importer.read(path, progress))
+        except BaseException as exc:  # handed to the caller's thread by `result`
+            self._outcome.append(exc)
+
+    def result(self) -> ImportResult:
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def _open(url: str) -> Diary | Exception:
+    """The diary, or the error opening it (reported only if the export itself was fine)."""
+    from twitchwise.diary import DatabaseFailure, Diary, DiaryError
+
+    try:
+        return Diary.open(url)
+    except (DiaryError, DatabaseFailure) as exc:
+        return exc
+
+
+def _close(opened: Diary | Exception | None) -> None:
+    if opened is not None and not isinstance(opened, Exception):
+        opened.close()
 
 
 def _report(result: ImportResult, changes: tuple[int, int, int] | None, path: Path) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from twitchwise.diary._errors import DiaryError
+from twitchwise.diary._errors import DatabaseFailure, DiaryError
 from twitchwise.diary._when import EXAMPLES, parse_day, parse_when
 from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS, site_label
 
-from ._app import app
+from ._app import app, as_email, db_url
 from ._diary_render import render_overview, render_twitches, twitch_line
 from ._errors import fail
 from ._open import open_diary
@@ -21,6 +22,7 @@ from ._open import open_diary
 if TYPE_CHECKING:
     from twitchwise.diary import CheckIn
 
+T = TypeVar("T")
 console = Console(soft_wrap=True)  # messages are not hard-wrapped: paths and ids stay whole
 diary_app = typer.Typer(help="Show the diary; edit or delete entries.", no_args_is_help=False)
 app.add_typer(diary_app, name="diary")
@@ -37,6 +39,22 @@ def _guard(action: Callable[[], Any]) -> Any:
     try:
         return action()
     except DiaryError as exc:
+        fail(str(exc))
+
+
+def _quickly(ctx: typer.Context, action: Callable[[ModuleType], T | None]) -> T | None:
+    """`action` on `twitchwise.diary._quick`: an existing SQLite diary is written without
+    loading SQLAlchemy; None means the quick path did not apply and nothing was written.
+    With `--as` it never applies: finding the account is the Diary's (`open_diary`)."""
+    if as_email(ctx) is not None:
+        return None
+    from twitchwise.diary import _quick
+
+    try:
+        return action(_quick)
+    except DiaryError as exc:
+        fail(str(exc))
+    except DatabaseFailure as exc:
         fail(str(exc))
 
 
@@ -59,13 +77,13 @@ def log(
 ) -> None:
     """Log a twitch episode in one short command."""
     site_id = _site(site)
-    with open_diary(ctx) as diary:
-        when = _guard(lambda: parse_when(at))
-        twitch = _guard(
-            lambda: diary.add_twitch(
-                site_id, when, intensity=intensity, count=count, duration_s=duration, note=note
-            )
-        )
+    when = _guard(lambda: parse_when(at))
+    fields: dict[str, Any] = {"intensity": intensity, "count": count}
+    fields |= {"duration_s": duration, "note": note}
+    twitch = _quickly(ctx, lambda quick: quick.add_twitch(db_url(ctx), site_id, when, **fields))
+    if twitch is None:
+        with open_diary(ctx) as diary:
+            twitch = _guard(lambda: diary.add_twitch(site_id, when, **fields))
     console.print(f"Logged {twitch_line(twitch)}.")
 
 
@@ -220,15 +238,18 @@ def checkin(
     values: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     if caffeine is not None:
         values["caffeine_mg"] = _guard(lambda: _caffeine(caffeine))
-    with open_diary(ctx) as diary:
-        if not values:
-            try:
-                values = _interactive(diary.get_checkin(the_day), the_day)
-            except EOFError:
-                fail(
-                    "checkin: no answers (input ended); give values as flags, e.g. --sleep-hours 7"
-                )
-        saved = _guard(lambda: diary.save_checkin(the_day, **values))
+    saved = _quickly(ctx, lambda quick: quick.save_checkin(db_url(ctx), the_day, values))
+    if saved is None:
+        with open_diary(ctx) as diary:
+            if not values:
+                try:
+                    values = _interactive(diary.get_checkin(the_day), the_day)
+                except EOFError:
+                    fail(
+                        "checkin: no answers (input ended); give values as flags, "
+                        "e.g. --sleep-hours 7"
+                    )
+            saved = _guard(lambda: diary.save_checkin(the_day, **values))
     filled = [f"{_LABELS[name]} {value}" for name in _LABELS if (value := _current(saved, name))]
     console.print(
         f"Saved the check-in for {saved.day}: {', '.join(filled) or 'no values (a tracked day)'}."

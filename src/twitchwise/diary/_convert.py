@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, timedelta, timezone
 
 from ._entries import DAY_COLUMNS, AssessmentRecord, CheckIn, Experiment, Twitch
 from ._models import AssessmentRow, CheckInRow, ExperimentRow, TwitchRow
-
-
-def utc_now() -> datetime:
-    """Now, as the naive UTC the tables store."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def twitch_columns(clean: dict[str, Any]) -> dict[str, Any]:
-    """Row columns from clean twitch fields (aware `time` -> UTC + offset + local day)."""
-    columns = {k: v for k, v in clean.items() if k not in ("time", "explicit_offset")}
-    if "time" in clean:
-        time: datetime = clean["time"]
-        offset = time.utcoffset() or timedelta(0)
-        columns["at_utc"] = (time - offset).replace(tzinfo=None)
-        columns["utc_offset_min"] = int(offset / timedelta(minutes=1))
-        columns["local_day"] = time.date()
-        columns["explicit_offset"] = clean["explicit_offset"]
-    return columns
+from ._rules import checkin_columns as checkin_columns
+from ._rules import checkin_from
+from ._rules import twitch_columns as twitch_columns  # shared with the quick path
+from ._rules import utc_now as utc_now
 
 
 def to_twitch(row: TwitchRow) -> Twitch:
@@ -42,22 +27,9 @@ def to_twitch(row: TwitchRow) -> Twitch:
     )
 
 
-def checkin_columns(values: dict[str, Any]) -> dict[str, Any]:
-    columns = dict(values)
-    for name in ("symptoms", "medications"):
-        if name in columns:
-            columns[name] = list(columns[name])
-    if "drinks" in columns:
-        columns["drinks"] = dict(columns["drinks"]) or None
-    return columns
-
-
 def to_checkin(row: CheckInRow) -> CheckIn:
-    values = {name: getattr(row, name) for name in DAY_COLUMNS}
-    values["symptoms"] = tuple(values["symptoms"] or ())
-    values["medications"] = tuple(values["medications"] or ())
-    drinks = tuple(sorted((str(k), float(v)) for k, v in (row.drinks or {}).items()))
-    return CheckIn(day=row.day, **values, drinks=drinks, no_twitches=bool(row.no_twitches))
+    names = (*DAY_COLUMNS, "drinks", "no_twitches")
+    return checkin_from(row.day, {name: getattr(row, name) for name in names})
 
 
 def to_experiment(row: ExperimentRow) -> Experiment:

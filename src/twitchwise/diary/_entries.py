@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+LOCAL_PERSON = 1
+"""The person of a diary without accounts: made by migration 0003, owner of all earlier rows."""
+
 #: The numeric columns of a check-in (days.csv), in the order of docs/reference/diary-format.md.
 NUMERIC_DAY_COLUMNS: tuple[str, ...] = (
     "sleep_hours",

@@ -30,6 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ._entries import LOCAL_PERSON as LOCAL_PERSON  # defined there: the quick path needs it
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -37,9 +39,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
 }
-
-LOCAL_PERSON = 1
-"""The person of a diary without accounts: made by migration 0003, owner of all earlier rows."""
 
 
 class Base(DeclarativeBase):

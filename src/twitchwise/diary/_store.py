@@ -8,9 +8,6 @@ SQLite's Python driver starts transactions lazily; we switch that off and issue 
 from __future__ import annotations
 
 import os
-import re
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +17,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ._errors import DiaryError
+from ._sqlite import BUSY_TIMEOUT_S, connection_pragmas
+from ._sqlite import plain_head as _plain_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -28,7 +27,6 @@ WRITE = "twitchwise_write"
 WRITE_LOCK = 7120461
 """PostgreSQL advisory lock key taken by every diary write transaction."""
 MIGRATE_LOCK = 7120460
-BUSY_TIMEOUT_S = 30
 
 
 def normalize_url(url: str) -> str:
@@ -74,12 +72,8 @@ def _sqlite_engine(database: str | None) -> Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_conn.cursor()
-        if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
-        # Deleted text is overwritten with zeros, not left in free pages (a diary is health data).
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in connection_pragmas(memory):
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -190,39 +184,6 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-_ASSIGNED = re.compile(r"^(revision|down_revision)\s*(?::[^=]+)?=\s*(.+?)\s*$", re.MULTILINE)
-_QUOTED = re.compile(r"""^(?:"([^"]+)"|'([^']+)')$""")
-
-
-@cache
-def _plain_head() -> str | None:
-    """The head revision, read from the version files without Alembic (which takes longer to
-    import than the rest of a `twitchwise log`); None unless the history is a plain line.
-
-    Only a shortcut: None, or any doubt, means `open_engine` asks Alembic as before.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    folder = files(__package__ or "twitchwise.diary").joinpath("migrations", "versions")
-    for entry in folder.iterdir():
-        if not entry.name.endswith(".py") or entry.name.startswith("_"):
-            continue
-        text_ = entry.read_text(encoding="utf-8")
-        found = {m.group(1): m.group(2) for m in _ASSIGNED.finditer(text_)}
-        revision = _QUOTED.match(found.get("revision", ""))
-        parent = found.get("down_revision")
-        if revision is None or parent is None:
-            return None
-        revisions.add(revision.group(1) or revision.group(2))
-        if parent != "None":
-            quoted = _QUOTED.match(parent)
-            if quoted is None:
-                return None  # a merge (a tuple) or something unusual: let Alembic decide
-            parents.add(quoted.group(1) or quoted.group(2))
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def _at_plain_head(engine: Engine) -> bool:

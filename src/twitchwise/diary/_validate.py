@@ -9,64 +9,70 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from ._drinks import drink_table
 from ._entries import CHECKIN_EXTRAS, DAY_COLUMNS
 from ._errors import DiaryError, Problem
+from ._rules import CHECKIN_RULES, TWITCH_RULES, normalize_time
+from ._rules import check_day as check_day  # re-exported: the CSV import uses it
 
-EARLIEST = date(1900, 1, 1)
 _METRIC = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
 
 
-def _no_nul(value: str | None) -> str | None:
-    if value is not None and "\x00" in value:
-        raise ValueError("contains a NUL character")
-    return value
-
-
 class _TwitchModel(BaseModel):
+    """A twitch's fields: pydantic converts the types ("3" is 3), then each field meets its
+    rule from `_rules.TWITCH_RULES`, the functions the command line's quick path runs too."""
+
     model_config = ConfigDict(extra="forbid")
 
     site: str
-    intensity: int | None = Field(None, ge=1, le=5)
-    count: int = Field(1, ge=1, le=100_000)
-    duration_s: float | None = Field(None, ge=0, le=86_400, allow_inf_nan=False)
-    note: str | None = Field(None, max_length=5000)
+    intensity: int | None = None
+    count: int = 1
+    duration_s: float | None = None
+    note: str | None = None
 
-    @field_validator("site")
+    @field_validator(*TWITCH_RULES)
     @classmethod
-    def _known_site(cls, site: str) -> str:
-        if site not in SITE_IDS:
-            raise ValueError(f"unknown site {site!r}; use one of {', '.join(SITE_IDS)}")
-        return site
-
-    @field_validator("note")
-    @classmethod
-    def _clean_note(cls, note: str | None) -> str | None:
-        return _no_nul(note) or None
+    def _rule(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        return TWITCH_RULES[info.field_name](value)
 
 
 class _CheckInModel(BaseModel):
+    """A check-in's fields: pydantic converts the types, then each field meets its rule from
+    `_rules.CHECKIN_RULES` (shared with the command line's quick path); drinks are checked
+    against the drink table here."""
+
     model_config = ConfigDict(extra="forbid")
 
-    sleep_hours: float | None = Field(None, ge=0, le=24, allow_inf_nan=False)
-    caffeine_mg: float | None = Field(None, ge=0, le=5000, allow_inf_nan=False)
-    alcohol_drinks: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
-    water_litres: float | None = Field(None, ge=0, le=20, allow_inf_nan=False)
-    stress_level: float | None = Field(None, ge=0, le=10, allow_inf_nan=False)
-    exercise_minutes: float | None = Field(None, ge=0, le=1440, allow_inf_nan=False)
+    sleep_hours: float | None = None
+    caffeine_mg: float | None = None
+    alcohol_drinks: float | None = None
+    water_litres: float | None = None
+    stress_level: float | None = None
+    exercise_minutes: float | None = None
     hard_exercise: bool | None = Field(None, strict=True)
     symptoms: tuple[str, ...] = ()
     medications: tuple[str, ...] = ()
-    notes: str | None = Field(None, max_length=10_000)
+    notes: str | None = None
     drinks: tuple[tuple[str, float], ...] = ()
     no_twitches: bool = Field(False, strict=True)
+
+    @field_validator(*CHECKIN_RULES)
+    @classmethod
+    def _rule(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None
+        return CHECKIN_RULES[info.field_name](value)
 
     @field_validator("drinks", mode="before")
     @classmethod
@@ -89,33 +95,6 @@ class _CheckInModel(BaseModel):
                 counted[drink] = count
         return tuple(sorted(counted.items()))
 
-    @field_validator("symptoms")
-    @classmethod
-    def _known_symptoms(cls, symptoms: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [s for s in symptoms if s not in SYMPTOM_IDS]
-        if unknown:
-            raise ValueError(
-                f"unknown symptom {unknown[0]!r}; use ids like {', '.join(SYMPTOM_IDS[:6])}, ..."
-            )
-        return tuple(dict.fromkeys(symptoms))
-
-    @field_validator("medications")
-    @classmethod
-    def _clean_medications(cls, meds: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = tuple(m.strip() for m in meds if m.strip())
-        for med in cleaned:
-            if ";" in med:
-                raise ValueError(f"{med!r}: a medication cannot contain ';' (it separates them)")
-            if len(med) > 200:
-                raise ValueError("a medication is longer than 200 characters")
-            _no_nul(med)
-        return cleaned
-
-    @field_validator("notes")
-    @classmethod
-    def _clean_notes(cls, notes: str | None) -> str | None:
-        return _no_nul(notes) or None
-
 
 def _problems(exc: ValidationError) -> list[Problem]:
     problems = []
@@ -128,50 +107,6 @@ def _problems(exc: ValidationError) -> list[Problem]:
             msg = "is not a field of this entry"
         problems.append(Problem(name, msg))
     return problems
-
-
-def normalize_time(value: datetime | str) -> tuple[datetime, bool]:
-    """An aware time plus whether its offset was given (a naive time gets the machine's offset)."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not an ISO 8601 time like 2026-03-02T17:50 or 2026-03-02T17:50+01:00"
-            ) from None
-    if not isinstance(value, datetime):
-        raise ValueError(f"expected a date and time, got {type(value).__name__}")
-    explicit = value.tzinfo is not None and value.utcoffset() is not None
-    aware = value if explicit else value.astimezone()
-    if not explicit and aware.replace(tzinfo=None) != value.replace(tzinfo=None):
-        raise ValueError(
-            f"{value:%Y-%m-%d %H:%M} did not exist on this computer's clock (it was put forward "
-            "that night); give the time with its offset, e.g. 2026-03-29T02:30+01:00"
-        )
-    offset = aware.utcoffset() or timedelta(0)
-    if offset % timedelta(minutes=1):
-        raise ValueError("the offset must be whole minutes")
-    if aware.date() < EARLIEST:
-        raise ValueError(f"{aware.isoformat()} is before 1900")
-    if aware - datetime.now().astimezone() > timedelta(days=1):
-        raise ValueError(f"{aware.isoformat()} is in the future")
-    return aware, explicit
-
-
-def check_day(value: date | str, field: str = "date") -> date:
-    """A local day, not before 1900 and not after tomorrow; raises DiaryError naming `field`."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise DiaryError(field, f"{value!r} is not a date like 2026-03-02") from None
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise DiaryError(field, f"expected a date, got {type(value).__name__}")
-    if value < EARLIEST:
-        raise DiaryError(field, f"{value} is before 1900")
-    if value > date.today() + timedelta(days=1):
-        raise DiaryError(field, f"{value} is in the future")
-    return value
 
 
 def check_twitch(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:

@@ -303,6 +303,22 @@ class DayBuilder:
         key = ("mindful_minutes", self._day(attrs["startDate"], tz), attrs.get("sourceName", ""))
         self.per_source[key] = self.per_source.get(key, 0.0) + (end - start) / 60
 
+    def merge(self, other: DayBuilder) -> None:
+        """Add what `other` collected from another part of the same export (see `_parts`)."""
+        for key, total in other.sums.items():
+            self.sums[key] = self.sums.get(key, 0.0) + total
+        for key3, total in other.per_source.items():
+            self.per_source[key3] = self.per_source.get(key3, 0.0) + total
+        for key, (total, n) in other.means.items():
+            acc = self.means.setdefault(key, [0.0, 0.0])
+            acc[0] += total
+            acc[1] += n
+        self.sleep.extend(other.sleep)
+        self.workouts.extend(other.workouts)
+        self.used += other.used
+        self.ignored.update(other.ignored)
+        self.skipped_types |= other.skipped_types
+
     # -- time ----------------------------------------------------------------------------------
 
     def _day(self, stamp: str, tz: str | None) -> date:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .._base import ImportResult, Progress, register
 from ._days import DayBuilder
+from ._parts import PARTS_FROM, read_in_parts
 from ._reference import read_reference
 from ._scan import Unsupported, scan
 from ._source import AppleHealthError, ExportFile, locate
@@ -23,9 +24,17 @@ def read_export(
     The whole file is read and checked before anything is returned, so a damaged or truncated
     export raises `AppleHealthError` and the caller has nothing half-done to undo. `progress`
     is called with (bytes of XML read, total bytes of XML) as reading advances. `parallel`
-    forces the well-formedness check into (True) or out of (False) a second process.
+    forces the use of other processes (True: a plain export.xml is read in parts, one per core,
+    a zip is checked in a second process) or keeps everything in this one (False).
     """
     export = locate(Path(path))
+    split = parallel if parallel is not None else export.size >= PARTS_FROM
+    if split and export.member is None:
+        found = read_in_parts(export, progress)
+        if found is not None:
+            values = found.values()
+            return ImportResult(values, found.summary(values, export.size))
+        parallel = False  # something unusual (or one core): the ordinary way says what
     if parallel is None:
         parallel = export.size >= PARALLEL_FROM
     builder = DayBuilder()

@@ -122,6 +122,25 @@ def _first_start(chunk: bytes, in_correlation: bool) -> int:
     return first
 
 
+def first_start(buf: bytes) -> int:
+    """The first top-level element start in `buf`, a window that may begin anywhere in a body
+    (-1 if none): an element start followed by a ``</Correlation`` before the next
+    ``<Correlation`` is inside a Correlation, and passed over."""
+    low = 0
+    while True:
+        found = [p for tag in _TOP_LEVEL if (p := _find_tag(buf, tag, low, len(buf))) >= 0]
+        if not found:
+            return -1
+        at = min(found)
+        if buf.startswith(b"<Correlation", at):
+            return at
+        close = buf.find(b"</Correlation", at)
+        opened = _find_tag(buf, b"<Correlation", at, len(buf))
+        if close < 0 or (0 <= opened < close):
+            return at
+        low = close + 1
+
+
 def _find_tag(buf: bytes, tag: bytes, low: int, high: int) -> int:
     """First start of element `tag` in buf[low:high] (``<Workout`` is not ``<WorkoutRoute``)."""
     while (pos := buf.find(tag, low, high)) >= 0:
@@ -173,6 +192,8 @@ def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBui
             raise Unsupported("comments, CDATA or processing instructions in the body")
         if b"Correlation" in found:
             cleaned = _CORRELATION.sub(b"", buf[start:end])
+            if len(cleaned) == end - start:
+                raise damaged(export, "a Correlation element is not closed")
             _block(export, cleaned, 0, len(cleaned), builder)
             return
         workouts = b"Workout" in found

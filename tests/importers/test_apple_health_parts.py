@@ -1,0 +1,191 @@
+"""Reading an export.xml in parts (one process per core) gives the one-reader answer or none.
+
+A part is scanned and checked on its own (`_parts.read_part`); the parts' builders are merged.
+The properties that make this safe, checked on generated exports:
+
+- cut at top-level element starts (as `cut_points` cuts), the parts of an export whose layout
+  the scanner handles all succeed, and the merged days equal the lxml reference reader's
+  wherever the cuts fall;
+- cut anywhere at all (inside a tag, an attribute, a comment, a Correlation), the parts either
+  give the reference's days or one of them fails, and `read_export` then reads the file the
+  ordinary way: never a different answer;
+- a damaged export (truncated, a closing tag dropped) always fails in some part, wherever it is
+  cut, and `read_export` then gives the ordinary reader's message, line number included.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_apple_health_properties import exports, write
+from test_apple_health_shapes import generator
+
+from twitchwise.importers.apple_health import AppleHealthError, read_export
+from twitchwise.importers.apple_health._days import DayBuilder
+from twitchwise.importers.apple_health._parts import (
+    cut_points,
+    read_in_parts,
+    read_part,
+    root_tag,
+)
+from twitchwise.importers.apple_health._reference import read_reference
+from twitchwise.importers.apple_health._scan import Unsupported, first_start, scan
+from twitchwise.importers.apple_health._source import ExportFile, locate
+
+
+def reference(export: ExportFile) -> DayBuilder:
+    builder = DayBuilder()
+    read_reference(export, export.chunks(), builder)
+    return builder
+
+
+def in_parts(export: ExportFile, cuts: list[int]) -> DayBuilder | None:
+    """What `read_in_parts` computes, in this process: None when some part fails."""
+    merged = DayBuilder()
+    try:
+        root = root_tag(export)
+    except Unsupported:
+        return None
+    for start, end in itertools.pairwise(cuts):
+        try:
+            merged.merge(read_part(export, start, end, root))
+        except (AppleHealthError, Unsupported):
+            return None
+    return merged
+
+
+def scans(export: ExportFile) -> bool:
+    try:
+        scan(export, export.chunks(), DayBuilder())
+    except Unsupported:
+        return False
+    return True
+
+
+def element_cuts(data: bytes, export: ExportFile, wanted: list[int]) -> list[int]:
+    """Cuts as `cut_points` makes them: the first top-level element start at or after each."""
+    cuts = [export.body_offset]
+    for pos in sorted(wanted):
+        at = first_start(data[max(pos, cuts[-1] + 1) :])
+        if at >= 0:
+            cuts.append(max(pos, cuts[-1] + 1) + at)
+    return [*sorted(set(cuts)), len(data)]
+
+
+positions = st.lists(st.floats(0, 1), min_size=1, max_size=4)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exports(), positions)
+def test_parts_cut_at_elements_equal_the_reference(data: bytes, where: list[float]) -> None:
+    path = write(data)
+    try:
+        export = locate(path)
+        wanted = [export.body_offset + int(f * (len(data) - export.body_offset)) for f in where]
+        merged = in_parts(export, element_cuts(data, export, wanted))
+        truth = reference(export)
+        if scans(export):  # a layout the one-reader scan handles: so do the parts
+            assert merged is not None
+        if merged is not None:
+            assert merged.values() == truth.values()
+            assert merged.used == truth.used
+            assert merged.ignored == truth.ignored
+    finally:
+        path.unlink()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exports(), positions)
+def test_parts_cut_anywhere_never_give_another_answer(data: bytes, where: list[float]) -> None:
+    path = write(data)
+    try:
+        export = locate(path)
+        body = len(data) - export.body_offset
+        cuts = sorted({export.body_offset + 1 + int(f * (body - 2)) for f in where})
+        merged = in_parts(export, [export.body_offset, *cuts, len(data)])
+        if merged is not None:
+            assert merged.values() == reference(export).values()
+    finally:
+        path.unlink()
+
+
+def damage(data: bytes, draw: st.DataObject) -> bytes:
+    if draw.draw(st.booleans()):
+        end = data.rindex(b"</HealthData>") + len(b"</HealthData")
+        return data[: draw.draw(st.integers(data.index(b"<HealthData") + 12, end - 1))]
+    closers = [i for i in range(len(data)) if data.startswith(b"</", i)]
+    at = draw.draw(st.sampled_from(closers))
+    return data[:at] + data[data.index(b">", at) + 1 :]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exports(), positions, st.data())
+def test_a_damaged_export_fails_in_some_part(
+    data: bytes, where: list[float], draw: st.DataObject
+) -> None:
+    path = write(damage(data, draw))
+    try:
+        export = locate(path)
+        size = export.size
+        body = size - export.body_offset
+        cuts = sorted({export.body_offset + 1 + int(f * (body - 2)) for f in where})
+        cuts = [c for c in cuts if export.body_offset < c < size]
+        assert in_parts(export, [export.body_offset, *cuts, size]) is None
+    finally:
+        path.unlink()
+
+
+@pytest.fixture(scope="module")
+def watch_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("parts") / "export.xml"
+    generator().generate(path, 2.0, shape="watch")
+    return path
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_worker_processes_give_the_one_reader_answer(watch_export: Path, parts: int) -> None:
+    export = locate(watch_export)
+    cuts = cut_points(export, parts)
+    assert cuts is not None and len(cuts) == parts + 1
+    seen: list[int] = []
+    merged = read_in_parts(export, lambda done, _total: seen.append(done), parts=parts)
+    assert merged is not None
+    one = read_export(watch_export, parallel=False)
+    assert merged.values() == one.values
+    assert merged.used == one.summary.records_used
+    assert read_export(watch_export, parallel=True).values == one.values
+    assert seen == sorted(seen) and seen[-1] == export.size
+
+
+def test_a_damaged_file_read_in_parts_gets_the_ordinary_message(
+    watch_export: Path, tmp_path: Path
+) -> None:
+    data = watch_export.read_bytes()
+    at = data.index(b"</Record>", len(data) * 3 // 4)
+    path = tmp_path / "damaged.xml"
+    path.write_bytes(data[:at] + data[at + len(b"</Record>") :])
+    assert read_in_parts(locate(path), parts=2) is None
+    with pytest.raises(AppleHealthError) as serial:
+        read_export(path, parallel=False)
+    with pytest.raises(AppleHealthError) as parts:
+        read_export(path, parallel=True)
+    assert str(parts.value) == str(serial.value)
+    assert "line" in str(parts.value)
+
+
+def test_a_cut_inside_a_comment_falls_back_to_the_same_answer(
+    watch_export: Path, tmp_path: Path
+) -> None:
+    data = watch_export.read_bytes()
+    start = data.index(b"<Record", len(data) // 2 - 8000)
+    end = data.index(b"<Record", len(data) // 2 + 8000)
+    # The records around the middle are commented out: the cut point lands inside the comment.
+    path = tmp_path / "commented.xml"
+    path.write_bytes(data[:start] + b"<!-- " + data[start:end] + b" -->" + data[end:])
+    export = locate(path)
+    assert read_in_parts(export, parts=2) is None
+    assert read_export(path, parallel=True).values == read_export(path, parallel=False).values
