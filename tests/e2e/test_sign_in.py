@@ -20,7 +20,13 @@ from twitchwise.diary import Diary
 from .conftest import LiveServer, PageProblems, assert_accessible, start_server, stop_server
 
 PASSWORD = "a quiet harbour at dawn"
-PEOPLE = ["ann@example.org", "ben@example.org", "cat@example.org", "dan@example.org"]
+PEOPLE = [
+    "ann@example.org",
+    "ben@example.org",
+    "cat@example.org",
+    "dan@example.org",
+    "eve@example.org",
+]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -52,7 +58,7 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def api_get(server: LiveServer, path: str, token: str) -> tuple[int, object]:
@@ -89,6 +95,30 @@ def test_sign_in_log_a_twitch_sign_out_and_be_shut_out(
         ann = diary.for_person(1).list_twitches()
         ben = diary.for_person(2).list_twitches()
     assert [t.site for t in ann] == ["eyelid"] and ben == []
+
+
+def test_signing_in_and_out_works_without_javascript(
+    browser: Browser, accounts_server: LiveServer
+) -> None:
+    context = browser.new_context(
+        base_url=accounts_server.url, locale="en-GB", java_script_enabled=False
+    )
+    problems = PageProblems(accounts_server.url)
+    page = problems.watch(context.new_page())
+    try:
+        page.goto("/checkin")
+        sign_in(page, PEOPLE[1])
+        expect(page).to_have_url(re.compile(r"/checkin$"))
+        expect(page.get_by_role("button", name="Sign in with a passkey")).to_have_count(0)
+        page.goto("/account")
+        expect(page.get_by_role("button", name="Copy token")).to_be_hidden()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign out", exact=True).click()
+        page.goto("/checkin")
+        expect(page).to_have_url(re.compile(r"/sign-in\?next=/checkin$"))
+    finally:
+        context.close()
+    problems.assert_none()
 
 
 def test_a_wrong_password_and_an_unknown_email_get_the_same_message(page: Page) -> None:
@@ -133,12 +163,70 @@ def test_a_token_made_on_the_account_page_works_with_the_api(
     problems.assert_none()
 
 
+VIRTUAL_AUTHENTICATOR = {
+    "protocol": "ctap2",
+    "transport": "internal",
+    "hasResidentKey": True,
+    "hasUserVerification": True,
+    "isUserVerified": True,
+    "automaticPresenceSimulation": True,
+}
+
+
+def test_a_passkey_added_on_the_account_page_signs_in(
+    browser: Browser, accounts_server: LiveServer
+) -> None:
+    """A virtual authenticator (Chrome DevTools Protocol) stands in for a phone's passkey.
+    Passkeys need a host name, so this browser opens the app as localhost."""
+    url = accounts_server.url.replace("127.0.0.1", "localhost")
+    context = browser.new_context(base_url=url, locale="en-GB")
+    problems = PageProblems(url)
+    page = problems.watch(context.new_page())
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("WebAuthn.enable")
+        added = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": VIRTUAL_AUTHENTICATOR})
+        page.goto("/account")
+        sign_in(page, PEOPLE[4])
+        page.get_by_label("Name of the new passkey").fill("test phone")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add a passkey").click()
+        expect(page.get_by_text("Your passkey is added")).to_be_visible()
+        expect(page.get_by_text("test phone", exact=True)).to_be_visible()
+        credentials = cdp.send(
+            "WebAuthn.getCredentials", {"authenticatorId": added["authenticatorId"]}
+        )
+        assert (
+            len(credentials["credentials"]) == 1
+            and credentials["credentials"][0]["isResidentCredential"]
+        )
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign out", exact=True).click()
+        page.goto("/diary")
+        expect(page).to_have_url(re.compile(r"/sign-in\?next=/diary$"))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in with a passkey").click()
+        expect(page).to_have_url(re.compile(r"/diary$"))
+        page.goto("/account")
+        expect(page.get_by_text(f"Signed in as {PEOPLE[4]}")).to_be_visible()
+        expect(page.get_by_text(re.compile(r"^added .*; last used .*UTC"))).to_be_visible()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Remove passkey test phone").click()
+        expect(page.get_by_text("The passkey is removed")).to_be_visible()
+    finally:
+        context.close()
+    problems.assert_none()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_sign_in_and_account_pages_pass_axe(
     browser: Browser, accounts_server: LiveServer, tmp_path: Path, viewport: dict[str, int]
 ) -> None:
-    context = browser.new_context(
-        base_url=accounts_server.url, locale="en-GB", bypass_csp=True, viewport=viewport
+    context = browser.new_context(  # as localhost: the passkey form shows too
+        base_url=accounts_server.url.replace("127.0.0.1", "localhost"),
+        locale="en-GB",
+        bypass_csp=True,
+        viewport=viewport,
     )
     page = context.new_page()
     try:
@@ -148,6 +236,7 @@ def test_sign_in_and_account_pages_pass_axe(
         assert_accessible(page)  # with the error
         sign_in(page, PEOPLE[3])
         page.goto("/account")
+        expect(page.get_by_role("button", name="Add a passkey")).to_be_visible()
         assert_accessible(page)
         page.get_by_label("Name of a new token").fill(" ")
         with page.expect_navigation():

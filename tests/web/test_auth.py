@@ -3,6 +3,7 @@ person (a session cookie, or a bearer token on the API), and the diary is only t
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -76,7 +77,18 @@ def test_a_form_post_without_a_session_is_not_carried_out(
 def test_htmx_is_told_to_load_the_sign_in_page(anonymous: TestClient) -> None:
     response = anonymous.get("/diary", headers={"HX-Request": "true"})
     assert response.status_code == 401
-    assert response.headers["hx-redirect"] == "/sign-in?next=/diary"
+    assert response.headers["hx-redirect"] == "/sign-in"  # no page to come back to
+    tapped = anonymous.post(
+        "/log",
+        data={"site": "left_thigh"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1/log?site=calf"},
+    )
+    assert tapped.status_code == 401
+    assert tapped.headers["hx-redirect"] == "/sign-in?next=/log%3Fsite%3Dcalf"
+    elsewhere = anonymous.get(
+        "/diary", headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example//x"}
+    )
+    assert elsewhere.headers["hx-redirect"] == "/sign-in"
 
 
 @pytest.mark.parametrize(
@@ -266,3 +278,47 @@ def test_next_is_only_ever_a_path_on_this_site(value: str | None, expected: str)
 def test_the_sign_in_url_quotes_its_next_path() -> None:
     assert sign_in_url("/diary?day=1&x=2") == "/sign-in?next=/diary%3Fday%3D1%26x%3D2"
     assert sign_in_url("//evil.example") == "/sign-in"
+
+
+def test_the_openapi_document_says_how_to_sign_in(anonymous: TestClient) -> None:
+    doc = anonymous.get("/openapi.json").json()
+    assert set(doc["components"]["securitySchemes"]) == {"accessToken", "sessionCookie"}
+    assert doc["components"]["securitySchemes"]["accessToken"]["scheme"] == "bearer"
+    assert doc["paths"]["/api/v1/health"]["get"]["security"] == []
+    refused = doc["paths"]["/api/v1/twitches"]["get"]["responses"]["401"]
+    assert "application/problem+json" in refused["content"]
+
+
+def test_accounts_that_cannot_be_read_are_a_503_not_a_crash(
+    anonymous: TestClient, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def down(_token: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(accounts, "session_person", down)
+    anonymous.cookies.set(SESSION_COOKIE, "some-cookie")
+    page = anonymous.get("/diary")
+    assert page.status_code == 503 and page.headers["retry-after"]
+    assert "not reachable" in page.text
+    api = anonymous.get("/api/v1/twitches")
+    assert api.status_code == 503 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_every_api_operation_but_health_needs_a_person(
+    accounts_app: FastAPI, anonymous: TestClient
+) -> None:
+    """Default deny, checked over the whole OpenAPI document (new routes are covered too)."""
+    doc = anonymous.get("/openapi.json").json()
+    tried = 0
+    for path, operations in doc["paths"].items():
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for method in operations:
+            response = anonymous.request(method.upper(), url, json={})
+            if path == "/api/v1/health":
+                assert response.status_code == 200
+                continue
+            assert response.status_code == 401, f"{method.upper()} {path}: {response.status_code}"
+            tried += 1
+    assert tried >= 20

@@ -232,6 +232,22 @@ def test_sign_out_everywhere_ends_every_session(
     assert accounts.session_person(theirs) is not None  # nobody else is signed out
 
 
+def test_the_account_page_lists_signed_in_browsers_and_signs_one_out(
+    browser_a: TestClient, accounts: Accounts, people: tuple[Person, Person]
+) -> None:
+    other = accounts.start_session(people[0].id, user_agent="Old tablet browser")
+    page = browser_a.get("/account").text
+    assert "Old tablet browser" in page and "(this browser)" in page
+    handle = digest(other)[:16]
+    assert f"/account/sessions/{handle}/sign-out" in page
+    theirs = digest(accounts.start_session(people[1].id))[:16]
+    assert post_form(browser_a, f"/account/sessions/{theirs}/sign-out").status_code == 404  # type: ignore[attr-defined]
+    done = post_form(browser_a, f"/account/sessions/{handle}/sign-out")
+    assert done.headers["location"] == "/account?done=browser"  # type: ignore[attr-defined]
+    assert accounts.session_person(other) is None
+    assert browser_a.get("/account").status_code == 200
+
+
 def test_a_token_is_shown_once_listed_by_hint_and_revocable(
     browser_a: TestClient, accounts: Accounts, people: tuple[Person, Person]
 ) -> None:

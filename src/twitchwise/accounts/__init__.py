@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from ._accounts import Accounts
 from ._errors import AccountError, TooManyAttempts
+from ._passkeys import Passkey, Passkeys
 from ._passwords import MAX_PASSWORD, MIN_PASSWORD, check_password_rules
-from ._records import AccessToken, Person, SignedIn
+from ._records import AccessToken, BrowserSession, Person, SignedIn
 
 __all__ = [
     "MAX_PASSWORD",
@@ -19,6 +20,9 @@ __all__ = [
     "AccessToken",
     "AccountError",
     "Accounts",
+    "BrowserSession",
+    "Passkey",
+    "Passkeys",
     "Person",
     "SignedIn",
     "TooManyAttempts",

@@ -15,24 +15,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from twitchwise.diary._models import (
     LOCAL_PERSON,
-    OWNED_TABLES,
+    RLS_TABLES,
     AccessTokenRow,
+    ImportJobRow,
+    PasskeyRow,
     PersonRow,
     SessionRow,
     SignInAttemptRow,
+    UploadChunkRow,
 )
 from twitchwise.diary._store import open_engine, scrub
 
 from ._errors import AccountError, TooManyAttempts
 from ._passwords import check_password_rules, hash_password, verify_password
-from ._records import AccessToken, Person, SignedIn
+from ._records import AccessToken, BrowserSession, Person, SignedIn
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 TOKEN_PREFIX = "tw_"
@@ -43,6 +46,8 @@ FAILURES_PER_CLIENT = 30
 WINDOW = timedelta(minutes=15)
 SESSION_MAX_AGE = timedelta(days=365)
 """However often it is used, a sign-in ends after a year (ASVS 3.3.2: re-authenticate)."""
+SESSION_HANDLE = 16
+"""Hex digits of a session's hash that name it on the Account page (64 bits: unique enough)."""
 TOUCH_EVERY = timedelta(minutes=5)
 """A session's last use is written at most this often, not on every request."""
 
@@ -153,7 +158,13 @@ class Accounts:
         with self._session() as session:
             session.execute(delete(SessionRow).where(SessionRow.person_id == person_id))
             session.execute(delete(AccessTokenRow).where(AccessTokenRow.person_id == person_id))
+            session.execute(delete(PasskeyRow).where(PasskeyRow.person_id == person_id))
             if person_id == LOCAL_PERSON:
+                # Person 1's row stays, so nothing cascades: their import jobs and uploaded
+                # chunks (file names, summaries, file bytes) go here, as that person.
+                _as_person(session, person_id)
+                session.execute(delete(UploadChunkRow).where(UploadChunkRow.person_id == person_id))
+                session.execute(delete(ImportJobRow).where(ImportJobRow.person_id == person_id))
                 session.execute(
                     update(PersonRow)
                     .where(PersonRow.id == person_id)
@@ -161,7 +172,7 @@ class Accounts:
                 )
             else:  # the foreign keys cascade to every owned row
                 session.execute(delete(PersonRow).where(PersonRow.id == person_id))
-        scrub(self.engine, [*OWNED_TABLES, "people", "auth_sessions", "access_tokens"])
+        scrub(self.engine, [*RLS_TABLES, "people", "auth_sessions", "access_tokens", "passkeys"])
 
     # -- passwords and signing in -------------------------------------------------------
 
@@ -193,7 +204,7 @@ class Accounts:
         now = utc_now()
         with self._session() as session:
             session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.at < now - WINDOW))
-            for key, limit in zip(keys, (FAILURES_PER_EMAIL, FAILURES_PER_CLIENT), strict=True):
+            for key, limit in zip(keys, (FAILURES_PER_EMAIL, FAILURES_PER_CLIENT), strict=False):
                 count, oldest = session.execute(
                     select(func.count(), func.min(SignInAttemptRow.at)).where(
                         SignInAttemptRow.key == key
@@ -207,19 +218,26 @@ class Accounts:
         self, person_id: int, current: str, new: str, *, keep_session: str | None = None
     ) -> None:
         """Change the password after checking the current one; every sign-in but the one
-        whose hash is `keep_session` ends (someone who knew the old password is signed out)."""
+        whose hash is `keep_session` ends (someone who knew the old password is signed out).
+        A wrong current password counts as a failed sign-in of that email, so a stolen
+        session cannot guess the password here faster than at the sign-in page."""
+        person = self.get(person_id)
+        if person is None:
+            raise AccountError("person", "there is no such account")
+        key = digest("email:" + (person.email or f"#{person_id}"))
+        self._refuse_if_limited([key])
         with self._session() as session:
             row = session.get(PersonRow, person_id)
-            if row is None:
-                raise AccountError("person", "there is no such account")
-            if not verify_password(str(current), row.password_hash)[0]:
-                raise AccountError("current_password", "is not your current password")
-            row.password_hash = hash_password(check_password_rules(new, email=row.email))
-            row.password_changed_at = utc_now()
-            others = delete(SessionRow).where(SessionRow.person_id == person_id)
-            if keep_session:
-                others = others.where(SessionRow.token_hash != keep_session)
-            session.execute(others)
+            if row is not None and verify_password(str(current), row.password_hash)[0]:
+                row.password_hash = hash_password(check_password_rules(new, email=row.email))
+                row.password_changed_at = utc_now()
+                others = delete(SessionRow).where(SessionRow.person_id == person_id)
+                if keep_session:
+                    others = others.where(SessionRow.token_hash != keep_session)
+                session.execute(others)
+                return
+            session.add(SignInAttemptRow(key=key, at=utc_now()))
+        raise AccountError("current_password", "is not your current password")
 
     def set_password(self, person_id: int, new: str) -> None:
         """Set a password without the current one (the server's owner, at the command line)."""
@@ -276,6 +294,40 @@ class Accounts:
         if token:
             with self._session() as session:
                 session.execute(delete(SessionRow).where(SessionRow.token_hash == digest(token)))
+
+    def sessions(self, person_id: int) -> list[BrowserSession]:
+        """The person's signed-in browsers, the most recently used first."""
+        query = (
+            select(SessionRow)
+            .where(SessionRow.person_id == person_id, SessionRow.expires_at > utc_now())
+            .order_by(SessionRow.last_seen_at.desc())
+        )
+        with self._session() as session:
+            return [
+                BrowserSession(
+                    handle=r.token_hash[:SESSION_HANDLE],
+                    created_at=r.created_at,
+                    last_seen_at=r.last_seen_at,
+                    user_agent=r.user_agent,
+                )
+                for r in session.scalars(query)
+                if utc_now() - r.last_seen_at <= self.session_idle
+            ]
+
+    def end_session_of(self, person_id: int, handle: str) -> None:
+        """Sign out one of the person's browsers, named by its `handle`; another person's
+        (or an unknown) handle is "not found"."""
+        if not re.fullmatch(f"[0-9a-f]{{{SESSION_HANDLE}}}", handle or ""):
+            raise AccountError("session", "there is no such sign-in")
+        with self._session() as session:
+            result = session.execute(
+                delete(SessionRow).where(
+                    SessionRow.person_id == person_id,
+                    SessionRow.token_hash.startswith(handle, autoescape=True),
+                )
+            )
+            if not getattr(result, "rowcount", 0):
+                raise AccountError("session", "there is no such sign-in")
 
     def end_all_sessions(self, person_id: int, *, keep: str | None = None) -> int:
         """Sign the person out everywhere (but the session whose hash is `keep`)."""
@@ -349,6 +401,15 @@ class Accounts:
                     .values(last_used_at=now)
                 )
             return SignedIn(_person(person), token_id=row.id)
+
+
+def _as_person(session: Session, person_id: int) -> None:
+    """PostgreSQL: name the transaction's person, whose rows row-level security then shows."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT set_config('twitchwise.person_id', :person, true)"),
+            {"person": str(person_id)},
+        )
 
 
 def _person(row: PersonRow) -> Person:

@@ -33,3 +33,14 @@ class SignedIn:
     session_hash: str | None = None
     """The stored hash of the session cookie (None for an access token)."""
     token_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BrowserSession:
+    """A signed-in browser as listed on the Account page (ASVS 3.3.4: see and end sessions).
+    `handle` is the start of the stored hash: enough to name it, useless to sign in with."""
+
+    handle: str
+    created_at: datetime
+    last_seen_at: datetime
+    user_agent: str | None

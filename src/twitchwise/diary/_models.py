@@ -92,6 +92,22 @@ class AccessTokenRow(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class PasskeyRow(Base):
+    """A passkey (WebAuthn credential): its id and public key, never a secret (migration 0004)."""
+
+    __tablename__ = "passkeys"
+    __table_args__ = (Index("ix_passkeys_person_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = owner()
+    name: Mapped[str] = mapped_column(String(100))
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1024), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class SignInAttemptRow(Base):
     """A failed sign-in, by a hashed key (the email, the client address), kept in the database
     so the limit holds across every server process."""

@@ -19,7 +19,7 @@ from twitchwise.diary import Diary
 from twitchwise.settings import Settings
 from twitchwise.uploads import remove_uploads
 
-from ._auth import AuthMiddleware
+from ._auth import AuthMiddleware, add_sign_in
 from ._imports import ImportRunner
 from ._limits import BodyLimitMiddleware
 from ._problems import install_problem_handlers, move_problem_schemas
@@ -161,7 +161,10 @@ def _install_openapi(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = move_problem_schemas(default_openapi())
+            schema = move_problem_schemas(default_openapi())
+            if app.state.settings.accounts:
+                schema = add_sign_in(schema)
+            app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

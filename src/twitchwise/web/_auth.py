@@ -44,6 +44,8 @@ Path=/ and no Domain, so a sub-domain or a plain-http page cannot plant or overw
 PUBLIC_PATHS = frozenset(
     {
         "/sign-in",
+        "/sign-in/passkey/options",  # a passkey sign-in's two steps
+        "/sign-in/passkey",
         "/api/v1/health",
         "/sw.js",  # the service worker, registered by every page (the sign-in page too)
         "/docs",  # the API reference: no data, only the shape of the API
@@ -157,8 +159,11 @@ def refusal(scope: Scope, bad_token: bool = False) -> Response:
     target = sign_in_url(here if scope["method"] in ("GET", "HEAD") else None)
     headers = Headers(scope=scope)
     if headers.get("hx-request") == "true":
-        # htmx would swap the sign-in page into a fragment: ask it to load the page instead.
-        return Response(status_code=401, headers={"HX-Redirect": target})
+        # htmx would swap the sign-in page into a fragment: ask it to load the page instead,
+        # and come back to the page the person was on (not to a form's post address).
+        current = urlsplit(headers.get("hx-current-url", ""))
+        back = current.path + (f"?{current.query}" if current.query else "")
+        return Response(status_code=401, headers={"HX-Redirect": sign_in_url(back)})
     return RedirectResponse(target, status_code=303)
 
 
@@ -178,3 +183,46 @@ def _unavailable(scope: Scope) -> Response:
         headers=headers,
     )
     return page
+
+
+def add_sign_in(schema: dict[str, Any]) -> dict[str, Any]:
+    """In the OpenAPI document (accounts on): how to sign in, and the 401 of every API route
+    but the public ones."""
+    components = schema.setdefault("components", {})
+    components.setdefault("securitySchemes", {}).update(
+        {
+            "accessToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "a personal access token (`tw_...`) from the Account page, "
+                "`POST /api/v1/tokens` or `twitchwise user token EMAIL`",
+            },
+            "sessionCookie": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": SESSION_COOKIE,
+                "description": "the web app's sign-in (`__Host-twitchwise_session` on https)",
+            },
+        }
+    )
+    schema["security"] = [{"accessToken": []}, {"sessionCookie": []}]
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for url, path in schema.get("paths", {}).items():
+        for operation in path.values():
+            if is_public(url):
+                operation["security"] = []
+                continue
+            operation.setdefault("responses", {}).setdefault(
+                "401",
+                {
+                    "description": "Not signed in, or the access token is not valid",
+                    "content": {"application/problem+json": {"schema": problem}},
+                },
+            )
+    if "Problem" not in components.get("schemas", {}):
+        from ._problems import Problem as ProblemModel
+
+        model = ProblemModel.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.setdefault("schemas", {}).update(model.pop("$defs", {}))
+        components["schemas"]["Problem"] = model
+    return schema

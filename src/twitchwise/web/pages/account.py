@@ -13,19 +13,31 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from twitchwise.accounts import AccountError, Accounts, SignedIn, TooManyAttempts
+from twitchwise.accounts import AccountError, Accounts, Passkeys, SignedIn, TooManyAttempts
 
 from .._deps import get_accounts, require_signed_in
-from ._common import Form, redirect, render
+from ._common import (
+    Form,
+    _sentence,  # the field messages of every page
+    redirect,
+    render,
+)
+from .passkeys import passkeys_possible
+from .passkeys import router as passkeys_router
 from .signin import raw_text, signed_out
 
 router = APIRouter()
+router.include_router(passkeys_router)  # adding one on this page, signing in with one
 
 TokenId = Path(ge=1, le=2_147_483_647)
+SessionHandle = Path(min_length=16, max_length=16, pattern="^[0-9a-f]{16}$")
 
 MESSAGES = {
     "password": "Your password is changed. Every other browser signed in as you is signed out.",
     "revoked": "The token is revoked: scripts using it are refused from now on.",
+    "browser": "That browser is signed out.",
+    "passkey": "Your passkey is added: you can sign in with it instead of your password.",
+    "passkey-removed": "The passkey is removed: it no longer signs you in.",
 }
 
 
@@ -59,6 +71,8 @@ async def change_password(
                 new,
                 keep_session=who.session_hash,
             )
+        except TooManyAttempts as exc:
+            errors["current_password"] = _sentence(exc.message)
         except AccountError as exc:
             field = "new_password" if exc.field == "password" else exc.field
             errors[field] = _sentence(exc.message)
@@ -77,6 +91,21 @@ async def sign_out_everywhere(
     response = redirect("/sign-in?signed_out=1")
     signed_out(request, response)
     return response
+
+
+@router.post("/account/sessions/{handle}/sign-out")
+async def sign_out_browser(
+    handle: str = SessionHandle,
+    accounts: Accounts = Depends(get_accounts),
+    who: SignedIn = Depends(require_signed_in),
+) -> Response:
+    try:
+        await run_in_threadpool(accounts.end_session_of, who.person.id, handle)
+    except AccountError:
+        from starlette.exceptions import HTTPException
+
+        raise HTTPException(404, "There is no such sign-in.") from None
+    return redirect("/account?done=browser")
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -165,11 +194,9 @@ def _page(
         status,
         person=who.person,
         tokens=accounts.tokens(who.person.id),
+        passkeys=Passkeys(accounts).list(who.person.id),
+        browsers=accounts.sessions(who.person.id),
+        this_browser=(who.session_hash or "")[:16],
+        passkeys_possible=passkeys_possible(request),
         **context,
     )
-
-
-def _sentence(message: str) -> str:
-    message = message.strip()
-    message = message[:1].upper() + message[1:]
-    return message if message.endswith(".") else message + "."

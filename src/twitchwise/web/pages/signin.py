@@ -63,7 +63,7 @@ async def sign_in(request: Request, accounts: Accounts = Depends(get_accounts)) 
     token = await run_in_threadpool(accounts.start_session, person.id, user_agent=user_agent)
     response = redirect(target)
     set_session_cookie(request, response, token)
-    _new_csrf_cookie(request, response)
+    new_csrf_cookie(request, response)
     return response
 
 
@@ -107,7 +107,7 @@ def signed_out(request: Request, response: Response) -> None:
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
 
 
-def _new_csrf_cookie(request: Request, response: Response) -> None:
+def new_csrf_cookie(request: Request, response: Response) -> None:
     """A new CSRF cookie with the new sign-in (OWASP: renew the token when privileges change)."""
     value = CsrfSigner.new_cookie_value()
     response.headers.append("Set-Cookie", csrf_cookie_header(request.scope, value))
@@ -130,4 +130,11 @@ def _form(
         email=email[:254],
         error=error,
         signed_out_now=request.query_params.get("signed_out") == "1",
+        passkeys_possible=_passkeys_possible(request),
     )
+
+
+def _passkeys_possible(request: Request) -> bool:
+    from .passkeys import passkeys_possible
+
+    return passkeys_possible(request)

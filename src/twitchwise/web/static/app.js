@@ -286,4 +286,68 @@
     });
   }
   document.addEventListener("DOMContentLoaded", copySetup);
+
+  // Passkeys (accounts on): add one on the Account page, sign in with one on the sign-in page.
+  // Shown only where the browser parses WebAuthn options from JSON; the password always works.
+  function passkeysSupported() {
+    return !!(window.PublicKeyCredential && navigator.credentials &&
+      PublicKeyCredential.parseCreationOptionsFromJSON && PublicKeyCredential.parseRequestOptionsFromJSON);
+  }
+  function postJson(url, body) {
+    var field = document.querySelector('input[name="csrf_token"]');
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": field ? field.value : "" },
+      body: JSON.stringify(body || {})
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) throw new Error(data.detail || "That did not work; please try again.");
+        return data;
+      });
+    });
+  }
+  function passkeyMessage(err) {
+    if (err && (err.name === "NotAllowedError" || err.name === "AbortError")) return "Cancelled: no passkey was used.";
+    if (err && err.name === "InvalidStateError") return "This device already has a passkey for your account.";
+    return (err && err.message) || "That did not work; please try again.";
+  }
+  function passkeySetup() {
+    if (!passkeysSupported()) return;
+    document.querySelectorAll("[data-passkey-unsupported]").forEach(function (el) { el.hidden = true; });
+    var add = document.getElementById("passkey-add");
+    if (add) {
+      var addStatus = document.getElementById("passkey-add-status");
+      add.hidden = false;
+      add.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var name = document.getElementById("passkey-name").value;
+        addStatus.textContent = "Follow your device's prompt…";
+        postJson("/account/passkeys/options").then(function (options) {
+          return navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) });
+        }).then(function (credential) {
+          return postJson("/account/passkeys", { name: name, credential: credential.toJSON() });
+        }).then(function () {
+          window.location.assign("/account?done=passkey");
+        }).catch(function (err) { addStatus.textContent = passkeyMessage(err); });
+      });
+    }
+    var box = document.getElementById("passkey-sign-in");
+    var button = document.getElementById("passkey-sign-in-button");
+    if (box && button) {
+      var status = document.getElementById("passkey-sign-in-status");
+      box.hidden = false;
+      button.addEventListener("click", function () {
+        status.textContent = "Follow your device's prompt…";
+        postJson("/sign-in/passkey/options").then(function (options) {
+          return navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+        }).then(function (credential) {
+          return postJson("/sign-in/passkey", { credential: credential.toJSON(), next: button.getAttribute("data-next") });
+        }).then(function (answer) {
+          window.location.assign(answer.next || "/");
+        }).catch(function (err) { status.textContent = passkeyMessage(err); });
+      });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", passkeySetup);
 })();

@@ -6,7 +6,7 @@ here. On PostgreSQL the table has the same row-level security as the diary's tab
 accounts, on SQLite, the app keeps its subscriptions in a file beside its key, see web/_push.py.)
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
