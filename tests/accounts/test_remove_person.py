@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from twitchwise.accounts import AccountError, Accounts, Person
 from twitchwise.accounts._accounts import utc_now
 from twitchwise.diary import LOCAL_PERSON, Diary
-from twitchwise.diary._models import RLS_TABLES, ImportJobRow, PasskeyRow, UploadChunkRow
+from twitchwise.diary._models import (
+    RLS_TABLES,
+    ImportJobRow,
+    PasskeyRow,
+    PushSubscriptionRow,
+    UploadChunkRow,
+)
 
 from .conftest import PASSWORD
 
@@ -63,6 +69,16 @@ def fill(accounts: Accounts, diary: Diary, person: Person) -> None:
         )
         session.flush()
         session.add(UploadChunkRow(job_id=job_id, seq=0, person_id=person.id, data=b"bytes"))
+        session.add(
+            PushSubscriptionRow(
+                person_id=person.id,
+                endpoint=f"https://push.example/{person.id}",
+                p256dh="key",
+                auth="auth",
+                times=["21:00"],
+                created_at=now,
+            )
+        )
         session.add(
             PasskeyRow(
                 person_id=person.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
@@ -15,14 +16,19 @@ from twitchwise.diary import Diary, DiaryError
 
 
 def corrupt(db: Path) -> None:
-    """A diary whose pages were overwritten: the header is fine, the tables are not."""
+    """A diary whose pages were overwritten: the header and the schema are fine, the twitches'
+    pages are not (found with SQLite's dbstat, so a new table moving the schema's pages about
+    does not change what is damaged)."""
     with Diary.open(f"sqlite:///{db}") as diary:
         for _ in range(300):
             diary.add_twitch("left_thigh", note="n" * 300)
-    size = db.stat().st_size
-    with db.open("r+b") as fh:  # the middle third: the twitches' pages, whatever the schema
-        fh.seek(size // 3 // 4096 * 4096)
-        fh.write(os.urandom(size // 3 // 4096 * 4096))
+    with sqlite3.connect(db) as conn:
+        pages = [p for (p,) in conn.execute("SELECT pageno FROM dbstat WHERE name = 'twitches'")]
+    conn.close()
+    with db.open("r+b") as fh:
+        for page in sorted(pages)[1:]:  # all but the root: the rows themselves
+            fh.seek((page - 1) * 4096)
+            fh.write(os.urandom(4096))
 
 
 def run(args: list[str], db: Path) -> tuple[int, str]:

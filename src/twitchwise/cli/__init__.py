@@ -17,6 +17,7 @@ from . import report as _report  # noqa: F401
 from . import serve as _serve  # noqa: F401
 from . import users as _users  # noqa: F401
 from . import wearables as _wearables  # noqa: F401
+from . import worker as _worker  # noqa: F401
 from ._app import app
 
 

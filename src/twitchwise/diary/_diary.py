@@ -50,7 +50,10 @@ from ._models import (
     CheckInRow,
     DayValueRow,
     ExperimentRow,
+    ImportJobRow,
+    PushSubscriptionRow,
     TwitchRow,
+    UploadChunkRow,
 )
 from ._store import WRITE, WRITE_LOCK, open_engine, scrub
 from ._validate import (
@@ -67,6 +70,9 @@ if TYPE_CHECKING:
 
 
 ERASED_MODELS = (TwitchRow, CheckInRow, DayValueRow, AssessmentRow, ExperimentRow)
+KEPT_BESIDE = (UploadChunkRow, ImportJobRow, PushSubscriptionRow)
+"""Rows of the person's that are not the diary (no backup holds them) but go when it is erased:
+an upload waiting in the database, the import history, the browsers that get reminders."""
 
 
 Owned = TwitchRow | CheckInRow | DayValueRow | AssessmentRow | ExperimentRow
@@ -219,6 +225,16 @@ class Diary:
             session.flush()
             self._twitched_on(session, row.local_day)
             return to_twitch(row)
+
+    def twitch_by_client_id(self, client_id: str) -> Twitch | None:
+        """The twitch stored with the sender's `client_id`, if any (a retry tells by it that its
+        first attempt arrived)."""
+        wanted = check_client_id(client_id)
+        with self._read() as session:
+            row = session.scalars(
+                select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == wanted)
+            ).first()
+            return to_twitch(row) if row is not None else None
 
     def get_twitch(self, twitch_id: int) -> Twitch:
         with self._read() as session:
@@ -680,8 +696,10 @@ class Diary:
         with self._write() as session:
             for model in ERASED_MODELS:
                 session.execute(delete(model).where(self._mine(model)))
+            for kept in KEPT_BESIDE:  # imports' uploads and history, push subscriptions
+                session.execute(delete(kept).where(kept.person_id == self.person_id))
         with self._turn, _database_errors():
-            scrub(self.engine, [m.__tablename__ for m in ERASED_MODELS])
+            scrub(self.engine, [m.__tablename__ for m in (*ERASED_MODELS, *KEPT_BESIDE)])
 
     def _twitched_on(self, session: Session, day: date) -> None:
         """A twitch logged on a day marked "no twitches" takes the mark away (the log wins)."""

@@ -251,8 +251,23 @@ class ExperimentRow(Base):
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class PushSubscriptionRow(Base):
+    """A browser's Web Push subscription, for the person signed in on it (migration 0005)."""
+
+    __tablename__ = "push_subscriptions"
+    __table_args__ = (UniqueConstraint("person_id", "endpoint"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = owner()
+    endpoint: Mapped[str] = mapped_column(String(2000))
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    times: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 OWNED_TABLES = ("twitches", "checkins", "day_values", "assessments", "experiments")
 """The diary's own tables: what a person's backup holds and what erasing a diary deletes."""
 
-RLS_TABLES = (*OWNED_TABLES, "import_jobs", "upload_chunks")
+RLS_TABLES = (*OWNED_TABLES, "import_jobs", "upload_chunks", "push_subscriptions")
 """Tables PostgreSQL's row-level security limits to the person set for the transaction."""

@@ -20,6 +20,7 @@ from twitchwise.settings import Settings
 from twitchwise.uploads import remove_uploads
 
 from ._auth import AuthMiddleware, add_sign_in
+from ._imports import ImportRunner
 from ._limits import BodyLimitMiddleware
 from ._problems import install_problem_handlers, move_problem_schemas
 from ._push import SubscriptionStore, vapid_for
@@ -48,7 +49,8 @@ def create_app(
 
     `secret_dir` holds the per-install CSRF secret, the Web Push key and the push subscriptions
     (default: the user data folder). `push_sender` runs the reminder sender while the app is up
-    (`twitchwise serve`); tests and embedders leave it off.
+    (`twitchwise serve` on SQLite; on PostgreSQL `twitchwise worker` sends them); tests and
+    embedders leave it off.
     """
     settings = settings or Settings()
     diary = Diary.open(settings.db)
@@ -58,10 +60,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        sender = _start_push_sender(app) if push_sender else None
+        # On a server (PostgreSQL) `twitchwise worker` sends the reminders: one sender, however
+        # many server processes run.
+        queued = app.state.import_runner.queued
+        sender = _start_push_sender(app) if push_sender and not queued else None
         yield
         if sender is not None:
             sender.cancel()
+        await app.state.import_runner.close()
         remove_uploads(own=True)
         diary.close()
 
@@ -80,6 +86,7 @@ def create_app(
     app.state.csrf = CsrfSigner(app.state.secret)
     app.state.push_store = SubscriptionStore(secret_dir)
     app.state.push_dir = secret_dir
+    app.state.import_runner = ImportRunner(diary)
     app.state.accounts = _accounts(diary, settings)
 
     app.add_middleware(CsrfCookieMiddleware, signer=app.state.csrf)

@@ -1,9 +1,12 @@
 """Web Push reminders from the app itself: its own VAPID key pair, the browsers' subscriptions,
 and the sender that `twitchwise serve` runs at each reminder time.
 
-Why no database table: a subscription belongs to one browser on one device, not to the diary (a
-diary moved to PostgreSQL or restored from a backup should not start notifying an old phone), and
-there are a handful at most. So they live in a small JSON file beside the CSRF secret, mode 0600.
+Without accounts (the local app), a subscription belongs to one browser on one device, not to
+the diary (a diary moved to PostgreSQL or restored from a backup should not start notifying an old
+phone), and there are a handful at most; so they live in a small JSON file beside the CSRF
+secret, mode 0600. On a server (PostgreSQL) each subscription is the signed-in person's and lives
+in the database (`twitchwise.push_subscriptions`), and the one sender is `twitchwise worker`
+(`send_due`), so two server processes never push the same reminder twice.
 
 The message goes from this app to the push service of the browser's maker (the `endpoint` the
 browser chose), encrypted end to end (RFC 8291, aes128gcm) so the push service cannot read it;
@@ -23,9 +26,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from platformdirs import user_data_path
+
+from twitchwise.push_subscriptions import Subscription as Subscription
 
 if TYPE_CHECKING:
     import requests
@@ -94,18 +99,13 @@ def public_key(vapid: Vapid02) -> str:
     return str(b64urlencode(raw))
 
 
-@dataclass(frozen=True)
-class Subscription:
-    """One browser's push subscription and the reminder times (HH:MM, local) it asked for."""
+class Subscriptions(Protocol):
+    """Where the sender reads subscriptions and forgets gone ones: the local file, or (on a
+    server) every person's rows in the database."""
 
-    endpoint: str
-    p256dh: str
-    auth: str
-    times: tuple[str, ...]
+    def all(self) -> list[Subscription]: ...
 
-    def info(self) -> dict[str, Any]:
-        """The `subscription_info` pywebpush takes (the browser's PushSubscription JSON)."""
-        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+    def remove(self, endpoint: str) -> bool: ...
 
 
 class SubscriptionStore:
@@ -172,7 +172,7 @@ class SendResult:
 
 
 def send_reminders(
-    store: SubscriptionStore,
+    store: Subscriptions,
     vapid: Vapid02,
     subs: list[Subscription],
     session: requests.Session | None = None,
@@ -236,6 +236,16 @@ async def run_sender(store: SubscriptionStore, vapid: Vapid02, contact: str = CO
         subs = due(store.all(), now)
         if subs:
             await asyncio.to_thread(send_reminders, store, vapid, subs, None, contact)
+
+
+async def send_due(
+    store: Subscriptions, vapid: Vapid02, at: datetime, contact: str = CONTACT
+) -> SendResult:
+    """Push the reminders due at `at` (`twitchwise worker`'s minute task on a server)."""
+    subs = due(await asyncio.to_thread(store.all), at)
+    if not subs:
+        return SendResult()
+    return await asyncio.to_thread(send_reminders, store, vapid, subs, None, contact)
 
 
 def vapid_for(app: Any) -> Vapid02:

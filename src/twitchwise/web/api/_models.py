@@ -33,6 +33,14 @@ class TwitchIn(BaseModel):
     count: int = Field(1, ge=1, le=100_000, description="twitches in this episode")
     duration_s: float | None = Field(None, ge=0, le=86_400, allow_inf_nan=False)
     note: str | None = Field(None, max_length=5000)
+    client_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[!-~]+$",
+        description="your own id for this episode (e.g. a UUID), so a retry after a lost "
+        "answer stores it once: sent again, the stored episode comes back with 200",
+    )
 
 
 class TwitchPatch(BaseModel):

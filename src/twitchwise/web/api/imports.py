@@ -22,9 +22,10 @@ from starlette.formparsers import MultiPartException
 
 from twitchwise.diary import Diary
 from twitchwise.importers import Importer, available_importers, detect_importer
+from twitchwise.jobs import KEEP_JOBS, ImportJob
 
 from .._deps import get_diary, get_settings
-from .._imports import ImportJob, jobs_of, save_upload, start_import, upload_limit
+from .._imports import get_job, runner_of, save_upload, upload_limit
 from .._limits import BodyTooLarge
 from .._problems import ApiError, FieldError, problem_responses
 
@@ -68,27 +69,27 @@ class ImportJobOut(BaseModel):
     @classmethod
     def of(cls, job: ImportJob) -> ImportJobOut:
         summary = None
-        if job.state == "finished" and job.result is not None and job.stats is not None:
-            s, stats = job.result.summary, job.stats
+        s = job.summary
+        if job.state == "finished" and s is not None:
             summary = ImportSummaryOut(
                 filled=dict(s.metrics),
                 days=s.days,
                 first_day=s.first_day,
                 last_day=s.last_day,
                 records_used=s.records_used,
-                added=stats.added,
-                updated=stats.updated,
-                unchanged=stats.unchanged,
+                added=s.added,
+                updated=s.updated,
+                unchanged=s.unchanged,
                 skipped=list(s.skipped_types),
                 ignored=dict(s.ignored),
                 notes=list(s.notes),
             )
-        state: Any = job.state
+        state: Any = "reading" if job.state == "receiving" else job.state
         return cls(
             id=job.id,
             filename=job.filename,
             state=state,
-            percent=100 if job.state == "finished" else job.percent,
+            percent=job.percent,
             kind=job.kind,
             kind_label=job.label,
             summary=summary,
@@ -179,9 +180,9 @@ async def start(
             "nothing was imported.",
             [FieldError(field=FILE_FIELD, message="is not a supported export")],
         )
-    job = jobs_of(request.app.state).new(filename)
-    job.label, job.kind = importer.label, importer.name
-    start_import(job, diary, path, importer)
+    job = await runner_of(request.app.state).submit(
+        diary, path, filename, kind=importer.name, label=importer.label
+    )
     response.headers["Location"] = str(request.url_for("import_job", job_id=job.id).path)
     return ImportJobOut.of(job)
 
@@ -246,13 +247,13 @@ def _too_large(limit: int) -> ApiError:
     responses=problem_responses(404),
     summary="An import's state, progress, and once finished what it filled and skipped",
 )
-def job_status(request: Request, job_id: str) -> ImportJobOut:
-    job = jobs_of(request.app.state).get(job_id)
+def job_status(job_id: str, diary: Diary = Depends(get_diary)) -> ImportJobOut:
+    job = get_job(diary, job_id)
     if job is None:
         raise ApiError(
             404,
             "Not found",
-            f"No import {job_id} is known (jobs are kept only while the app runs).",
+            f"No import {job_id} is known (the newest {KEEP_JOBS} of yours are kept).",
             [FieldError(field="job_id", message="is not a known import", location="path")],
         )
     return ImportJobOut.of(job)

@@ -15,7 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from .._deps import check_csrf_token
+from twitchwise.push_subscriptions import PersonSubscriptions
+
+from .._deps import check_csrf_token, get_diary
+from .._imports import runner_of
 from .._limits import is_json_type
 from .._problems import ApiError, problem_responses
 from .._push import Subscription, SubscriptionStore
@@ -86,13 +89,20 @@ class PushSubscriptionOut(BaseModel):
     times: list[str]
 
 
-def _store(request: Request) -> SubscriptionStore:
-    """The store, once the request is JSON (DELETE too) and carries this page's CSRF token."""
+def _store(request: Request) -> SubscriptionStore | PersonSubscriptions:
+    """The store, once the request is JSON (DELETE too) and carries this page's CSRF token: on
+    a server (PostgreSQL) the signed-in person's rows, else the local app's file."""
     if not is_json_type(request.headers.get("content-type")):
         raise ApiError(415, "Unsupported Media Type", "Send the subscription as JSON.")
     check_csrf_token(request, None)
+    if runner_of(request.app.state).queued:
+        diary = get_diary(request)
+        return PersonSubscriptions(diary.engine, diary.person_id)
     store: SubscriptionStore = request.app.state.push_store
     return store
+
+
+Store = Annotated[SubscriptionStore | PersonSubscriptions, Depends(_store)]
 
 
 @router.put(
@@ -101,9 +111,7 @@ def _store(request: Request) -> SubscriptionStore:
     responses=problem_responses(403, 415, 422),
     dependencies=[Depends(strict_body(PushSubscriptionIn))],
 )
-def subscribe(
-    body: PushSubscriptionIn, store: Annotated[SubscriptionStore, Depends(_store)]
-) -> PushSubscriptionOut:
+def subscribe(body: PushSubscriptionIn, store: Store) -> PushSubscriptionOut:
     """Keep (or update) this browser's subscription and its reminder times."""
     store.add(Subscription(body.endpoint, body.keys.p256dh, body.keys.auth, tuple(body.times)))
     return PushSubscriptionOut(endpoint=body.endpoint, times=body.times)
@@ -115,9 +123,7 @@ def subscribe(
     responses=problem_responses(403, 404, 415, 422),
     dependencies=[Depends(strict_body(PushEndpoint))],
 )
-def unsubscribe(
-    body: PushEndpoint, store: Annotated[SubscriptionStore, Depends(_store)]
-) -> Response:
+def unsubscribe(body: PushEndpoint, store: Store) -> Response:
     """Forget this browser's subscription: no more reminders are pushed to it."""
     if not store.remove(body.endpoint):
         raise ApiError(404, "Not Found", "No reminder subscription has that endpoint.")

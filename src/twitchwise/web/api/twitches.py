@@ -88,12 +88,25 @@ def _read_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     "",
     response_model=TwitchOut,
     status_code=201,
-    responses=problem_responses(422),
-    summary="Log a twitch episode",
+    responses={
+        201: {"description": "The episode was stored"},
+        200: {
+            "description": "An episode with this `client_id` was already stored (a retry): "
+            "it is returned as it was, and nothing new is stored",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TwitchOut"}}},
+        },
+        **problem_responses(422),
+    },
+    summary="Log a twitch episode (send a client_id to make retries safe)",
     dependencies=[Depends(strict_body(TwitchIn))],
 )
-def add_twitch(body: TwitchIn, diary: Diary = Depends(get_diary)) -> TwitchOut:
+def add_twitch(body: TwitchIn, response: Response, diary: Diary = Depends(get_diary)) -> TwitchOut:
     with diary_errors("twitch"):
+        if body.client_id is not None:
+            stored = diary.twitch_by_client_id(body.client_id)
+            if stored is not None:
+                response.status_code = 200
+                return TwitchOut.of(stored)
         twitch = diary.add_twitch(
             body.site,
             body.time,
@@ -101,6 +114,7 @@ def add_twitch(body: TwitchIn, diary: Diary = Depends(get_diary)) -> TwitchOut:
             count=body.count,
             duration_s=body.duration_s,
             note=body.note,
+            client_id=body.client_id,
         )
     return TwitchOut.of(twitch)
 

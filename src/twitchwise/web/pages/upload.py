@@ -9,25 +9,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from twitchwise.diary import Diary
 
 from .._deps import check_csrf_token, get_diary
-from .._imports import ImportJob, ImportJobs, run_import, start_import
+from .._imports import get_job, runner_of, wait_for_end
 from .._security import CSRF_FIELD
 from .._upload import read_upload
 from ._common import is_htmx, render
 
 router = APIRouter()
-
-
-def _jobs(request: Request) -> ImportJobs:
-    jobs = getattr(request.app.state, "import_jobs", None)
-    if jobs is None:
-        jobs = request.app.state.import_jobs = ImportJobs()
-    return jobs
 
 
 @router.get("/import", response_class=HTMLResponse)
@@ -54,11 +46,10 @@ async def upload(request: Request, diary: Diary = Depends(get_diary)) -> Respons
             "or your Health Connect, Fitbit or Garmin zip."
         )
         return _refused(request, 422, error)
-    job = _jobs(request).new(received.filename)
+    job = await runner_of(request.app.state).submit(diary, received.path, received.filename)
     if is_htmx(request):
-        start_import(job, diary, received.path)
         return render(request, "partials/import_status.html", None, job=job, error=None)
-    await run_in_threadpool(run_import, job, diary, received.path)
+    job = await wait_for_end(diary, job.id)
     status = 422 if job.state == "failed" else 200
     return render(request, "import.html", "import", status, job=job, error=None)
 
@@ -71,10 +62,10 @@ def _refused(request: Request, status: int, error: str) -> HTMLResponse:
 
 
 @router.get("/import/jobs/{job_id}", response_class=HTMLResponse)
-def job_status(request: Request, job_id: str) -> HTMLResponse:
-    job: ImportJob | None = _jobs(request).get(job_id)
+def job_status(request: Request, job_id: str, diary: Diary = Depends(get_diary)) -> HTMLResponse:
+    job = get_job(diary, job_id)
     if job is None:
-        raise HTTPException(404, "This import is no longer known (the app may have restarted).")
+        raise HTTPException(404, "This import is not known (the newest 20 are kept).")
     page = None if is_htmx(request) else "import"
     template = "partials/import_status.html" if is_htmx(request) else "import.html"
     return render(request, template, page, job=job, error=None)

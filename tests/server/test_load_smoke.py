@@ -1,0 +1,52 @@
+"""The load test, short: 20 people on two server processes and a worker for ~20 s, one server
+killed with SIGKILL midway; no twitch may be lost or doubled and every check-in keeps its last
+value (benchmarks/load.py, which runs the full 200 people for 3 minutes)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from twitchwise.accounts import _passwords
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("load_benchmark", ROOT / "benchmarks" / "load.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_write_is_lost_or_doubled_when_a_server_is_killed(
+    app_postgres_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    # The servers sign in by token; the people's passwords only need to be made, and quickly.
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    monkeypatch.setattr(_passwords, "hasher", lambda: cheap)
+    load = _load()
+    database = load.Database(
+        app_url=app_postgres_url,
+        admin_url=app_postgres_url.replace(f"{load.APP_ROLE}@", "postgres@", 1),
+    )
+    ok = load.run(20, 20.0, 7, 0.25, database, tmp_path)
+    out = capsys.readouterr().out
+    assert ok, out
+    assert "killing server 0" in out and "PASS" in out
+    twitches = next(line for line in out.splitlines() if line.startswith("twitch "))
+    assert int(twitches.split()[1]) > 100, "the clients really logged twitches"
