@@ -14,7 +14,6 @@ redirect to the sign-in page for pages.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import time
 import zipfile
@@ -53,16 +52,6 @@ def push_body(endpoint: str, times: list[str]) -> dict[str, Any]:
     return {"endpoint": endpoint, "keys": {"p256dh": _P256DH, "auth": _AUTH}, "times": times}
 
 
-COMING = {
-    ("POST", "/account/passkeys/options"),
-    ("POST", "/account/passkeys"),
-    ("POST", "/account/passkeys/{passkey_id}/remove"),
-    ("POST", "/sign-in/passkey/options"),
-    ("POST", "/sign-in/passkey"),
-    ("POST", "/account/sessions/{handle}/sign-out"),
-}
-"""Routes the sign-in branch of issue 16 adds (passkeys, signing out one browser): probed once
-the app has them."""
 CSRF = "csrf_token"
 UPLOAD = {"X-Requested-With": "twitchwise"}
 """The header an API upload needs (a page on another site cannot send it)."""
@@ -283,16 +272,9 @@ class Probe:
     upload: tuple[str, bytes] | None = None
     shows_a: bool = False
     jobs: bool = False
-    """Reads an import job by id: see `JOBS_IN_MEMORY`."""
+    """Reads an import job by id."""
     push: bool = False
     """Aims at B's Web Push subscription: see `test_a_never_gets_or_changes_bs_data`."""
-
-
-JOBS_IN_MEMORY = importlib.util.find_spec("twitchwise.jobs") is None
-"""Until the import jobs of issue 16 move into the database (`twitchwise.jobs`, a person's job
-store), a job lives in the memory of the process that took the upload, keyed by its random id
-alone, so whoever has the id reads it: a known failure, marked, that turns into an error (strict)
-as soon as the jobs branch lands and makes it pass."""
 
 
 NOT_FOUND = Probe("not_found")
@@ -466,7 +448,7 @@ def test_every_route_has_a_probe(server: Server) -> None:
     routes = app_routes(server.app)
     missing = sorted(routes - set(PROBES))
     assert not missing, f"routes nobody tried with the other person's ids: {missing}"
-    gone = set(PROBES) - routes - COMING
+    gone = set(PROBES) - routes
     assert not gone, f"probes of routes that are gone: {gone}"
 
 
@@ -524,26 +506,11 @@ def _csrf(browser: TestClient) -> str:
     return found.group(1) if found else ""
 
 
-CASES = [
-    pytest.param(
-        m,
-        p,
-        n,
-        marks=pytest.mark.xfail(
-            JOBS_IN_MEMORY and probe.jobs,
-            reason="import jobs are still kept in memory by id, not by person",
-            strict=True,
-        ),
-    )
-    for (m, p), probes in sorted(PROBES.items())
-    for n, probe in enumerate(probes)
-]
+CASES = [(m, p, n) for (m, p), probes in sorted(PROBES.items()) for n in range(len(probes))]
 
 
 @pytest.mark.parametrize(("method", "route", "n"), CASES)
 def test_a_never_gets_or_changes_bs_data(server: Server, method: str, route: str, n: int) -> None:
-    if (method, route) in COMING and (method, route) not in app_routes(server.app):
-        pytest.skip("passkeys are not in this app yet")
     probe = PROBES[(method, route)][n]
     before = server.b_state()
     with server.client(server.a_id) as browser:
@@ -573,8 +540,6 @@ def test_a_never_gets_or_changes_bs_data(server: Server, method: str, route: str
 @pytest.mark.parametrize(("method", "route"), sorted(PROBES))
 def test_without_credentials_nothing_is_answered(server: Server, method: str, route: str) -> None:
     """The API says 401 problem+json; a page sends the browser to the sign-in page."""
-    if (method, route) in COMING and (method, route) not in app_routes(server.app):
-        pytest.skip("passkeys are not in this app yet")
     path = _fill(PROBES[(method, route)][0].path or route, server.b_ids).split("?")[0]
     with server.client(None) as anyone:
         response = anyone.request(method, path)

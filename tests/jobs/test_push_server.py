@@ -3,13 +3,13 @@ PostgreSQL), the servers never send, and the worker's minute task sends everyone
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from asgi_call import run_isolated
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -87,7 +87,7 @@ def test_the_worker_minute_task_sends_everyones_due_reminders(
     _add_minute_task(queue, step)
     task: Any = queue.tasks["twitchwise.every_minute"]
     at = datetime(2026, 3, 2, 21, 0)
-    asyncio.run(task(timestamp=int(at.timestamp())))
+    run_isolated(task(timestamp=int(at.timestamp())))
     assert asked == [at]
     assert sent == [["https://push.example/ann", "https://push.example/bob"]]
     crons = {p.task.name: p.cron for p in queue.periodic_registry.periodic_tasks.values()}

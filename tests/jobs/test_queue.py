@@ -7,7 +7,6 @@ has its job run again; `twitchwise worker` starts, runs a job and stops cleanly 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -19,6 +18,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from asgi_call import run_isolated
 from fastapi.testclient import TestClient
 from psycopg.conninfo import conninfo_to_dict
 
@@ -73,7 +73,7 @@ def people(app_postgres_url: str) -> Iterator[tuple[Diary, int, int]]:
 
 
 def _worker_until_empty(diary: Diary) -> None:
-    asyncio.run(run_worker(diary, wait=False, install_signal_handlers=False))
+    run_isolated(run_worker(diary, wait=False, install_signal_handlers=False))
 
 
 def test_an_upload_to_one_server_is_run_by_the_worker_and_read_from_another(
@@ -136,7 +136,7 @@ def test_a_job_left_by_a_dead_worker_is_run_again(
             taken = await queue.job_manager.fetch_job(queues=None, worker_id=dead)
             assert taken is not None and taken.task_kwargs["job_id"] == job_id
 
-    asyncio.run(take_and_die())
+    run_isolated(take_and_die())
     with psycopg.connect(conninfo(diary.url), autocommit=True) as conn:
         conn.execute("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'")
         assert conn.execute("SELECT status FROM procrastinate_jobs").fetchone() == ("doing",)
@@ -168,7 +168,7 @@ def test_twitchwise_worker_runs_a_queued_import_and_stops_cleanly_on_sigterm(
         async with queue.open_async():
             await queue.configure_task(IMPORT_TASK).defer_async(job_id=job_id, person_id=ann)
 
-    asyncio.run(defer())
+    run_isolated(defer())
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "XDG_DATA_HOME": str(tmp_path / "data")}
     worker = _twitchwise("--db", diary.url, "worker", env=env)
     try:
