@@ -193,3 +193,42 @@ def test_a_dropped_closing_tag_is_refused(data: bytes, draw: st.DataObject) -> N
             raise AssertionError("an export with an unclosed element was accepted")
     finally:
         path.unlink()
+
+
+def test_a_correlation_split_anywhere_between_chunks_reads_the_same() -> None:
+    """Found by the property test above: a chunk ending inside the name ``<Correl|ation`` left
+    the Correlation's inner Record looking like the next top-level element, and a valid export
+    was refused as "a Correlation element is not closed". Every cut point is tried here."""
+    step = (
+        '<Record type="HKQuantityTypeIdentifierStepCount" sourceName="Phone" unit="count"'
+        ' startDate="2024-03-0{d} 08:00:00 +0000" endDate="2024-03-0{d} 08:10:00 +0000"'
+        ' value="{v}"/>'
+    )
+    caffeine = (
+        '<Record type="HKQuantityTypeIdentifierDietaryCaffeine" sourceName="x" unit="mg"'
+        ' startDate="2024-03-01 08:00:00 +0000" endDate="2024-03-01 08:00:00 +0000" value="95">'
+        '\n  <MetadataEntry key="HKWasUserEntered" value="1"/>\n </Record>'
+    )
+    correlation = (
+        '<Correlation type="HKCorrelationTypeIdentifierFood" sourceName="x"'
+        ' startDate="2024-03-01 08:00:00 +0000" endDate="2024-03-01 08:00:00 +0000">\n  '
+        f"{caffeine}\n </Correlation>"
+    )
+    body = "".join(f"\n {item}" for item in [step.format(d=1, v=500), correlation])
+    body += f"\n {step.format(d=2, v=700)}"
+    data = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_GB">\n'
+        f' <ExportDate value="2024-06-01 08:00:00 +0100"/>{body}\n</HealthData>\n'
+    ).encode()
+    path = write(data)
+    try:
+        export = locate(path)
+        reference = DayBuilder()
+        read_reference(export, export.chunks(), reference)
+        assert reference.values(), "the export holds values the diary uses"
+        for size in range(16, len(data) + 1, 3):
+            scanned = DayBuilder()
+            scan(export, export.chunks(size=size), scanned)
+            assert scanned.values() == reference.values(), size
+    finally:
+        path.unlink()

@@ -91,7 +91,7 @@ def scan(export: ExportFile, chunks: Iterable[bytes], builder: DayBuilder) -> No
     for chunk in chunks:
         start = 0
         if tail:
-            head = _first_start(chunk, tail.startswith(b"<Correlation"))
+            head = _first_start(chunk, _opens_correlation(tail, chunk))
             if head < 0:
                 if len(tail) > MAX_RUN:
                     raise damaged(export, f"an element is larger than {MAX_RUN >> 20} MiB")
@@ -105,6 +105,16 @@ def scan(export: ExportFile, chunks: Iterable[bytes], builder: DayBuilder) -> No
         tail = chunk[cut:]
     if tail:
         _block(export, tail, 0, len(tail), builder)
+
+
+def _opens_correlation(tail: bytes, chunk: bytes) -> bool:
+    """Whether the carried-over `tail` leaves a Correlation open: its last ``<Correlation``
+    start (the name possibly completed by the first bytes of `chunk`, as in ``<Corr`` +
+    ``elation ...``) has no ``</Correlation`` after it. Then the next top-level element
+    starts only after that close, not at the Correlation's first inner Record."""
+    probe = tail + chunk[: len(b"<Correlation") + 1]
+    opened = _rfind_tag(probe, b"<Correlation", 0)
+    return 0 <= opened < len(tail) and probe.find(b"</Correlation", opened) < 0
 
 
 def _first_start(chunk: bytes, in_correlation: bool) -> int:
