@@ -153,6 +153,9 @@ def test_a_tiny_diary_gives_an_honest_short_report() -> None:
         (TODAY, TODAY - timedelta(days=1), "from"),
         (date(1990, 1, 1), TODAY, "from"),
         (None, TODAY + timedelta(days=1), "to"),
+        # Found by schemathesis: the default start 90 days before 0001-01-01 overflowed (500).
+        (None, date(1, 1, 1), "to"),
+        (date(1, 1, 1), TODAY, "from"),
     ],
 )
 def test_bad_periods_name_the_option(start: date | None, end: date, field: str) -> None:

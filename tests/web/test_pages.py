@@ -244,3 +244,20 @@ def test_odd_page_requests_are_never_server_errors(client: TestClient, path: str
     response = client.get(path)
     assert response.status_code < 500
     assert "<script>" not in response.text.split("</header>", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    "query", ["day=0001-01-01", "day=0001-01-03&view=week", "day=9999-12-31&view=month"]
+)
+def test_a_diary_period_no_diary_can_hold_is_a_422_naming_the_day(
+    client: TestClient, query: str
+) -> None:
+    """Found while fixing the report's year-1 overflow: these were 500s."""
+    response = client.get(f"/diary?{query}")
+    assert response.status_code == 422
+    assert "day:" in response.text
+
+
+def test_the_diary_can_still_be_paged_ahead_a_little(client: TestClient) -> None:
+    ahead = date.today() + timedelta(days=40)
+    assert client.get(f"/diary?day={ahead}&view=month").status_code == 200

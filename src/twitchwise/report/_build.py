@@ -17,6 +17,7 @@ from twitchwise.diary import (
     Twitch,
     case_facts_from_diary,
 )
+from twitchwise.diary._rules import EARLIEST
 from twitchwise.engine._medications import match_medication
 from twitchwise.knowledge import load_knowledge
 
@@ -57,7 +58,10 @@ def period(start: date | None, end: date | None, today: date) -> tuple[date, dat
     end = end or today
     if end > today:
         raise ReportError("to", f"{end} is after today ({today}); a diary cannot cover it yet")
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    for name, value in (("to", end), ("from", start)):
+        if value is not None and value < EARLIEST:
+            raise ReportError(name, f"{value} is before {EARLIEST}; a diary holds no such day")
+    start = start or max(EARLIEST, end - timedelta(days=DEFAULT_DAYS - 1))
     if start > end:
         raise ReportError("from", f"{start} is after the end of the period ({end})")
     if (end - start).days >= MAX_DAYS:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from twitchwise.diary import CheckIn, Diary, DiaryError, Twitch
+from twitchwise.diary._rules import EARLIEST
 from twitchwise.engine._vocab import SITE_IDS, site_label
 
 from .._bodymap import site_title
@@ -49,6 +50,10 @@ DONE = {
 }
 
 
+LATEST_DAYS = 3660
+"""How far ahead the diary page may be paged (ten years): a diary holds no later day."""
+
+
 @router.get("/diary", response_class=HTMLResponse)
 def diary_page(
     request: Request,
@@ -61,6 +66,9 @@ def diary_page(
     """A month (or week) at a time: overview charts, a calendar whose days open that day, the
     days of the period newest first, optionally only one place."""
     today = date.today()
+    if day is not None and not EARLIEST <= day <= today + timedelta(days=LATEST_DAYS):
+        # A period around year 1 or 9999 cannot be computed; say so, not a 500.
+        raise HTTPException(422, f"day: {day} is outside the years a diary can show")
     site = site if site in SITE_IDS else None
     period = Period.around(day or today, view)
     weeks = 16
