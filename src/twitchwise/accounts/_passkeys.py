@@ -11,8 +11,7 @@ The caller keeps the challenge between the two steps (the web app: a signed, sho
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,10 +44,8 @@ class Passkeys:
     def __init__(self, accounts: Accounts) -> None:
         self.accounts = accounts
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.accounts.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+    def _session(self) -> AbstractContextManager[Session]:
+        return self.accounts._session()  # one transaction shape for every account table
 
     def list(self, person_id: int) -> list[Passkey]:
         query = select(PasskeyRow).where(PasskeyRow.person_id == person_id).order_by(PasskeyRow.id)

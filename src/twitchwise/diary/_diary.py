@@ -209,12 +209,9 @@ class Diary:
         clean, problems = check_twitch(values)
         raise_if(problems)
         with self._write() as session:
-            if client_id is not None:
-                twin = session.scalars(
-                    select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == client_id)
-                ).first()
-                if twin is not None:
-                    return to_twitch(twin)
+            twin = self._client_twitch(session, client_id)
+            if twin is not None:
+                return to_twitch(twin)
             row = TwitchRow(
                 **twitch_columns(clean),
                 person_id=self.person_id,
@@ -231,10 +228,15 @@ class Diary:
         first attempt arrived)."""
         wanted = check_client_id(client_id)
         with self._read() as session:
-            row = session.scalars(
-                select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == wanted)
-            ).first()
+            row = self._client_twitch(session, wanted)
             return to_twitch(row) if row is not None else None
+
+    def _client_twitch(self, session: Session, client_id: str | None) -> TwitchRow | None:
+        """This person's twitch stored with `client_id` (None for no id)."""
+        if client_id is None:
+            return None
+        query = select(TwitchRow).where(self._mine(TwitchRow), TwitchRow.client_id == client_id)
+        return session.scalars(query).first()
 
     def get_twitch(self, twitch_id: int) -> Twitch:
         with self._read() as session:
