@@ -38,10 +38,11 @@ HEAVY_FOR_HELP = (
     *ALWAYS_HEAVY,
     "sqlalchemy",
     "alembic",
+    "pydantic",
     "pydantic_settings",
     "twitchwise.diary._diary",
 )
-"""Help needs none of the storage either."""
+"""Help needs none of the storage, nor pydantic (Typer below 0.29 does not load it)."""
 
 _PROBE = """
 import json, sys
@@ -113,12 +114,13 @@ LOG_HEAVY = (
     *ALWAYS_HEAVY,
     "alembic",
     "sqlalchemy",
+    "pydantic",
     "twitchwise.diary._diary",
     "twitchwise.diary._validate",
 )
 """`log` (and `checkin` with flags) into an existing SQLite diary takes the quick path
-(diary._quick, stdlib sqlite3).
-(pydantic is not listed: Typer 0.29 itself loads it to convert every command's options.)"""
+(diary._quick, stdlib sqlite3), which needs no pydantic either: Typer 0.29 would load it to
+convert every option, which is why pyproject.toml keeps Typer below 0.29."""
 
 
 def test_log_imports_no_storage_library_statistics_web_or_migration_code(tmp_path: Path) -> None:
