@@ -115,12 +115,13 @@ def test_bad_files_are_refused_and_the_diary_is_untouched(url: str, tmp_path: Pa
         assert imported(url) == before
 
 
-def test_a_large_export_is_read_in_parts_while_the_new_diary_is_opened(
+def test_a_large_export_is_read_in_parts_and_written_quickly(
     url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The command's fast path end to end: worker processes read the parts while the command
-    creates the diary; the diary gets the one-reader values, and a damaged copy is refused
-    with the one reader's message and adds nothing."""
+    """The command's fast path end to end: worker processes read the parts, then the command
+    creates the SQLite diary and writes it with the standard library (diary/_quick.py); the
+    diary gets the one-reader values, and a damaged copy is refused with the one reader's
+    message and adds nothing."""
     import importlib.util
 
     from twitchwise.importers.apple_health import _read, read_export
@@ -156,3 +157,54 @@ def test_a_large_export_is_read_in_parts_while_the_new_diary_is_opened(
     assert parts[-1] is None  # a part failed, so the ordinary reader gave the message
     assert "damaged or incomplete" in text(result) and "line" in text(result)
     assert imported(url) == before
+
+
+def test_every_way_of_writing_stores_the_same_values(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite through the quick path, SQLite with `--as` and PostgreSQL through `Diary`."""
+    from twitchwise.accounts import Accounts
+
+    monkeypatch.setenv("TWITCHWISE_DB", db_url)
+    with Diary.open(db_url) as diary:  # the first account takes over the local diary
+        accounts = Accounts(diary.engine)
+        accounts.add_person("me@example.org", "a long enough passphrase 42")
+        ana = accounts.add_person("ana@example.org", "another long passphrase 43")
+    local = run("import", "apple-health", str(GRLL))
+    assert local.exit_code == 0, local.output
+    theirs = run("--as", "ana@example.org", "import", "apple-health", str(GRLL))
+    assert theirs.exit_code == 0, theirs.output
+    assert text(theirs) == text(local)  # the same report: all added, into an empty diary
+    again = run("import", "apple-health", str(GRLL))
+    assert "0 values added, 0 updated" in text(again)
+    with Diary.open(db_url) as diary:
+        mine = diary.list_day_values(source="apple-health")
+        assert diary.for_person(ana.id).list_day_values(source="apple-health") == mine
+    assert len(mine) == 8
+
+
+def test_an_import_into_sqlite_loads_no_sqlalchemy(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "from twitchwise.cli import app\n"
+        "try:\n"
+        f"    app(['import', 'apple-health', {str(GRLL)!r}], prog_name='twitchwise')\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "print('RESULT ' + json.dumps([code, [m for m in ('sqlalchemy', 'alembic', 'pydantic')"
+        " if m in sys.modules]]))\n"
+    )
+    env = {**os.environ, "TWITCHWISE_DB": f"sqlite:///{tmp_path / 'new.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
+    )
+    line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+    assert line, done.stdout + done.stderr
+    assert json.loads(line[-1].removeprefix("RESULT ")) == [0, []]
+    with Diary.open(env["TWITCHWISE_DB"]) as diary:
+        assert len(diary.list_day_values(source="apple-health")) == 8

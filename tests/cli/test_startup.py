@@ -147,10 +147,12 @@ def test_a_check_in_with_flags_takes_the_quick_path_too(tmp_path: Path) -> None:
         assert [c.sleep_hours for c in diary.list_checkins()] == [7]
 
 
-def test_the_first_log_creates_the_diary_the_ordinary_way(tmp_path: Path) -> None:
+def test_the_first_log_creates_the_diary_quickly_too(tmp_path: Path) -> None:
+    """A new diary comes from the schema snapshot (diary/_sqlite.py), with no Alembic or
+    SQLAlchemy, so the very first `log` is as quick as the others."""
     url = f"sqlite:///{tmp_path / 'new.db'}"
-    result = _probe(_LOG, json.dumps(["sqlalchemy"]), env={"TWITCHWISE_DB": url})
-    assert result == {"code": 0, "loaded": ["sqlalchemy"]}  # it had to create and migrate
+    result = _probe(_LOG, json.dumps(LOG_HEAVY), env={"TWITCHWISE_DB": url})
+    assert result == {"code": 0, "loaded": []}
     with Diary.open(url) as diary:
         assert [t.note for t in diary.list_twitches()] == ["probe"]
 

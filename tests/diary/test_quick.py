@@ -1,5 +1,6 @@
-"""`twitchwise log`'s quick path (stdlib sqlite3) stores what `Diary.add_twitch` stores, or
-nothing and hands over: same rows, same rules and messages, same "no twitches" unmarking."""
+"""The command line's quick path (stdlib sqlite3) stores what `Diary.add_twitch`, `save_checkin`
+and `import_day_values` store, or nothing and hands over: same rows, same counts, same rules and
+messages, same "no twitches" unmarking."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from twitchwise.diary import Diary, DiaryError
+from twitchwise.diary import DayValue, Diary, DiaryError
 from twitchwise.diary import _quick as quick
 from twitchwise.diary._store import migrate
 
@@ -142,7 +143,7 @@ def test_it_hands_over_whenever_it_cannot_do_exactly_what_the_diary_does(tmp_pat
         ("postgresql://me@localhost/diary", {}),
         ("sqlite://", {}),
         ("sqlite:///:memory:", {}),
-        (f"sqlite:///{tmp_path / 'not-yet.db'}", {}),
+        (f"sqlite:///{tmp_path / 'no-such-folder' / 'diary.db'}", {}),
         (f"sqlite:///file:{path}?mode=ro", {}),
         ("sqlite:///~/diary.db", {}),
         (url, {"intensity": "3"}),  # needs converting: pydantic's job, on the diary's path
@@ -151,12 +152,27 @@ def test_it_hands_over_whenever_it_cannot_do_exactly_what_the_diary_does(tmp_pat
     ]
     for where, extra in hand_over:
         assert quick.add_twitch(where, "eyelid", NOW, **extra) is None, where
-    assert not (tmp_path / "not-yet.db").exists()
-    empty = tmp_path / "empty.db"
-    empty.touch()
-    assert quick.add_twitch(f"sqlite:///{empty}", "eyelid", NOW) is None
-    assert empty.stat().st_size == 0
+    assert not (tmp_path / "no-such-folder").exists()
     assert rows(url, "twitches", ()) == []
+
+
+@pytest.mark.parametrize("start", ["missing", "empty file"])
+def test_a_new_diary_is_created_as_the_diary_creates_it(tmp_path: Path, start: str) -> None:
+    """From the schema snapshot, owner-only, in the same transaction as the first entry."""
+    path = tmp_path / "new.db"
+    if start == "empty file":
+        path.touch(mode=0o600)
+    twitch = quick.add_twitch(f"sqlite:///{path}", "eyelid", NOW)
+    assert twitch is not None
+    assert path.stat().st_mode & 0o777 == 0o600
+    with Diary.open(f"sqlite:///{path}") as diary:
+        assert diary.list_twitches() == [twitch]
+    made = tmp_path / "made.db"
+    with Diary.open(f"sqlite:///{made}"):
+        pass
+    tables = "SELECT name, sql FROM sqlite_master ORDER BY rowid"
+    with sqlite3.connect(path) as quick_db, sqlite3.connect(made) as diary_db:
+        assert quick_db.execute(tables).fetchall() == diary_db.execute(tables).fetchall()
 
 
 def test_a_diary_that_needs_migrating_is_left_to_the_diary(tmp_path: Path) -> None:
@@ -251,3 +267,77 @@ def test_check_in_values_it_does_not_take_are_left_to_the_diary(tmp_path: Path) 
         assert quick.save_checkin(url, NOW.date(), values) is None, values
     assert quick.save_checkin("postgresql://me@localhost/diary", NOW.date(), {"notes": "x"}) is None
     assert rows(url, "checkins", ()) == []
+
+
+# -- an import's day values --------------------------------------------------------------------
+
+FIRST = [
+    DayValue(date(2026, 3, 1), "sleep_hours", 7.5),
+    DayValue(date(2026, 3, 1), "steps", 8000),
+    DayValue(date(2026, 3, 2), "steps", 9100.0),
+    DayValue(date(2026, 3, 2), "steps", 9200.0),  # repeated: the last counts
+    DayValue(date(2025, 12, 31), "caffeine_mg", 0),
+]
+AGAIN = [
+    DayValue(date(2026, 3, 1), "sleep_hours", 7.5),  # unchanged
+    DayValue(date(2026, 3, 2), "steps", 10_000.0),  # updated
+    DayValue(date(2026, 3, 3), "steps", 500.0),  # added
+]
+
+
+def test_an_import_stores_the_rows_and_counts_the_diary_does(tmp_path: Path) -> None:
+    slow_url, quick_url = fresh(tmp_path, "slow.db"), fresh(tmp_path, "quick.db")
+    for values in (FIRST, AGAIN, AGAIN):
+        with Diary.open(slow_url) as diary:
+            slow = diary.import_day_values(values, source="apple-health")
+        fast = quick.import_day_values(quick_url, values, "apple-health")
+        assert fast == slow
+    assert rows(quick_url, "day_values", ("imported_at",)) == rows(
+        slow_url, "day_values", ("imported_at",)
+    )
+    with Diary.open(quick_url) as diary, Diary.open(slow_url) as other:  # read back: the same
+        assert diary.list_day_values() == other.list_day_values()
+    stamps = {r["imported_at"] for r in rows(quick_url, "day_values", ())}
+    assert all(isinstance(s, str) and len(s) == len("2026-03-01 12:00:00.000000") for s in stamps)
+
+
+def test_an_import_into_a_new_diary_creates_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    stats = quick.import_day_values(url, FIRST, "apple-health")
+    assert stats is not None and stats.added == 4
+    with Diary.open(url) as diary:
+        assert len(diary.list_day_values(source="apple-health")) == 4
+
+
+@pytest.mark.parametrize(
+    ("values", "source"),
+    [
+        ([DayValue(date(2026, 3, 1), "Steps", 1.0)], "apple-health"),
+        ([DayValue(date(2026, 3, 1), "steps", -1.0)], "apple-health"),
+        ([DayValue(date(2026, 3, 1), "steps", math.nan)], "apple-health"),
+        ([DayValue(date(1800, 3, 1), "steps", 1.0)], "apple-health"),
+        ([DayValue(date(2026, 3, 1), "steps", 1.0)], " "),
+        ([DayValue(date(2026, 3, 1), "steps", 1.0)], "x" * 65),
+    ],
+)
+def test_an_import_refuses_what_the_diary_refuses_with_the_same_words(
+    tmp_path: Path, values: list[DayValue], source: str
+) -> None:
+    url = fresh(tmp_path, "diary.db")
+    with Diary.open(url) as diary, pytest.raises(DiaryError) as slow:
+        diary.import_day_values(values, source=source)
+    with pytest.raises(DiaryError) as fast:
+        quick.import_day_values(url, values, source)
+    assert fast.value.problems == slow.value.problems
+    assert rows(url, "day_values", ()) == []
+
+
+def test_an_import_hands_over_a_diary_that_needs_migrating(tmp_path: Path) -> None:
+    url = fresh(tmp_path, "old.db")
+    engine = create_engine(url)
+    migrate(engine, "0002", downgrade=True)
+    engine.dispose()
+    assert quick.import_day_values(url, FIRST, "apple-health") is None
+    assert quick.import_day_values("postgresql://me@localhost/diary", FIRST, "x") is None
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT count(*) FROM day_values").fetchone() == (0,)

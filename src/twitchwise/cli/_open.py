@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
 from twitchwise.diary._errors import DatabaseFailure, DiaryError
 
 from ._app import as_email, db_url
+from ._errors import fail
 
 if TYPE_CHECKING:
     from twitchwise.diary import Diary
-from ._errors import fail
+
+T = TypeVar("T")
+
+
+def quickly(
+    ctx: typer.Context, action: Callable[[ModuleType], T | None], *, failure: str = ""
+) -> T | None:
+    """`action` on `twitchwise.diary._quick`: a SQLite diary is written without loading
+    SQLAlchemy; None means the quick path did not apply and nothing was written.
+    With `--as` it never applies: finding the account is the Diary's (`open_diary`).
+    A DiaryError becomes one line (after `failure`) and exit 2, as in `open_diary`."""
+    if as_email(ctx) is not None:
+        return None
+    from twitchwise.diary import _quick
+
+    try:
+        return action(_quick)
+    except (DiaryError, DatabaseFailure) as exc:
+        fail(f"{failure}{exc}")
 
 
 @contextmanager

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from twitchwise.diary._errors import DatabaseFailure, DiaryError
+from twitchwise.diary._errors import DiaryError
 from twitchwise.diary._when import EXAMPLES, parse_day, parse_when
 from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS, site_label
 
-from ._app import app, as_email, db_url
+from ._app import app, db_url
 from ._diary_render import render_overview, render_twitches, twitch_line
 from ._errors import fail
-from ._open import open_diary
+from ._open import open_diary, quickly
 
 if TYPE_CHECKING:
     from twitchwise.diary import CheckIn
@@ -39,22 +38,6 @@ def _guard(action: Callable[[], Any]) -> Any:
     try:
         return action()
     except DiaryError as exc:
-        fail(str(exc))
-
-
-def _quickly(ctx: typer.Context, action: Callable[[ModuleType], T | None]) -> T | None:
-    """`action` on `twitchwise.diary._quick`: an existing SQLite diary is written without
-    loading SQLAlchemy; None means the quick path did not apply and nothing was written.
-    With `--as` it never applies: finding the account is the Diary's (`open_diary`)."""
-    if as_email(ctx) is not None:
-        return None
-    from twitchwise.diary import _quick
-
-    try:
-        return action(_quick)
-    except DiaryError as exc:
-        fail(str(exc))
-    except DatabaseFailure as exc:
         fail(str(exc))
 
 
@@ -80,7 +63,7 @@ def log(
     when = _guard(lambda: parse_when(at))
     fields: dict[str, Any] = {"intensity": intensity, "count": count}
     fields |= {"duration_s": duration, "note": note}
-    twitch = _quickly(ctx, lambda quick: quick.add_twitch(db_url(ctx), site_id, when, **fields))
+    twitch = quickly(ctx, lambda quick: quick.add_twitch(db_url(ctx), site_id, when, **fields))
     if twitch is None:
         with open_diary(ctx) as diary:
             twitch = _guard(lambda: diary.add_twitch(site_id, when, **fields))
@@ -238,7 +221,7 @@ def checkin(
     values: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     if caffeine is not None:
         values["caffeine_mg"] = _guard(lambda: _caffeine(caffeine))
-    saved = _quickly(ctx, lambda quick: quick.save_checkin(db_url(ctx), the_day, values))
+    saved = quickly(ctx, lambda quick: quick.save_checkin(db_url(ctx), the_day, values))
     if saved is None:
         with open_diary(ctx) as diary:
             if not values:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ._convert import checkin_columns, twitch_columns, utc_now
 from ._entries import DAY_COLUMNS, ImportStats
 from ._models import CheckInRow, DayValueRow, TwitchRow
+from ._rules import day_value_changes
 
 _TWITCH_KEY = (
     "at_utc",
@@ -134,16 +135,9 @@ def store_day_values(
             )
         )
     }
-    new: list[tuple[int, date, str, str, float, Any]] = []
-    changed: list[dict[str, Any]] = []
-    for (day, metric), value in wanted.items():
-        old = stored.get((day, metric))
-        if old is None:
-            new.append((person_id, day, metric, source, value, now))
-        elif old[1] != value:
-            changed.append({"b_id": old[0], "b_value": value})
-        else:
-            stats.unchanged += 1
+    added, updated, stats.unchanged = day_value_changes(stored, wanted)
+    changed = [{"b_id": row_id, "b_value": value} for row_id, value in updated]
+    new = [(person_id, day, metric, source, value, now) for (day, metric), value in added]
     if changed:
         session.execute(
             update(table)

@@ -55,15 +55,9 @@ from ._models import (
     TwitchRow,
     UploadChunkRow,
 )
+from ._rules import checked_day_values, raise_if
 from ._store import WRITE, WRITE_LOCK, open_engine, scrub
-from ._validate import (
-    check_checkin,
-    check_client_id,
-    check_day,
-    check_day_value,
-    check_twitch,
-    raise_if,
-)
+from ._validate import check_checkin, check_client_id, check_day, check_twitch
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -407,21 +401,7 @@ class Diary:
 
         When the same day and metric appear twice in `values`, the last one counts.
         """
-        if not isinstance(source, str) or not source.strip() or len(source) > 64:
-            raise DiaryError("source", "name the source in 1 to 64 characters")
-        wanted: dict[tuple[date, str], float] = {}
-        problems = []
-        for n, item in enumerate(values, start=1):
-            reason = check_day_value(item.metric, item.value)
-            try:
-                check_day(item.day, field=f"values[{n}].day")
-            except DiaryError as exc:
-                problems.extend(exc.problems)
-            if reason:
-                problems.append(Problem(f"values[{n}]", reason))
-            else:
-                wanted[(item.day, item.metric)] = float(item.value)
-        raise_if(problems)
+        wanted = checked_day_values(values, source)
         if not wanted:
             return ImportStats()
         with self._write() as session:

@@ -1,34 +1,38 @@
-"""`twitchwise log` and `checkin`'s quick path: one twitch or one day's check-in into an existing
-SQLite diary with the standard library's `sqlite3`, without loading SQLAlchemy (most of such a
-command's time) or the diary's pydantic models.
+"""The command line's quick path: `twitchwise log`'s twitch, `checkin`'s day and an import's
+day values into a SQLite diary with the standard library's `sqlite3`, without loading SQLAlchemy
+(most of such a command's time) or the diary's pydantic models.
 
-It is a shortcut, never a second diary: it applies the same rules (`_rules.TWITCH_RULES` and
-`CHECKIN_RULES`, which `Diary` applies through pydantic), opens the file the way the engine does
-(`_sqlite.connection_pragmas`), writes the rows the ORM would write and, as `add_twitch` does,
-takes a "no twitches today" mark off the twitch's day. Whenever it is not certain it can do
-exactly that, it writes nothing and returns None, and the caller uses `Diary`: a PostgreSQL URL,
-an in-memory or URI database, a file that does not exist yet or is not at the newest schema (it
-needs creating or migrating), values that need converting, or any database error before the
-commit.
+It is a shortcut, never a second diary: it applies the same rules (`_rules`: `TWITCH_RULES`,
+`CHECKIN_RULES`, `checked_day_values` and `day_value_changes`, which `Diary` applies too), opens
+the file the way the engine does (`_sqlite.connection_pragmas`), creates a new diary the way the
+engine does (`_sqlite.create_schema`, from the snapshot of the migrations), writes the rows the
+ORM would write and, as `add_twitch` does, takes a "no twitches today" mark off the twitch's day.
+Whenever it is not certain it can do exactly that, it writes nothing and returns None, and the
+caller uses `Diary`: a PostgreSQL URL, an in-memory or URI database, a file in a folder that does
+not exist, a diary not at the newest schema (it needs migrating), values that need converting,
+or any database error before the commit.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from ._entries import LOCAL_PERSON, CheckIn, Twitch
+from ._entries import LOCAL_PERSON, CheckIn, DayValueLike, ImportStats, Twitch
 from ._errors import DatabaseFailure, DiaryError, Problem
 from ._rules import (
+    DayKey,
     check_day,
+    checked_day_values,
     checkin_columns,
     checkin_from,
     checkin_rules,
+    day_value_changes,
     normalize_time,
     plain_checkin,
     plain_twitch,
@@ -36,7 +40,7 @@ from ._rules import (
     twitch_rules,
     utc_now,
 )
-from ._sqlite import BUSY_TIMEOUT_S, connection_pragmas, plain_head
+from ._sqlite import BUSY_TIMEOUT_S, connection_pragmas, create_private, create_schema, plain_head
 
 T = TypeVar("T")
 _PREFIX = "sqlite:///"
@@ -52,7 +56,8 @@ _UNMARK = (
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file of a plain ``sqlite:///path`` URL that exists and is not empty, else None."""
+    """The file of a plain ``sqlite:///path`` URL, created (owner-only, empty) when it does not
+    exist yet and its folder does; None for any other URL, or when the file cannot be made."""
     from twitchwise._datadir import db_url
 
     url = db_url(url)
@@ -64,7 +69,9 @@ def sqlite_file(url: str) -> Path | None:
         return None
     path = Path(name)
     try:
-        return path if path.is_file() and path.stat().st_size > 0 else None
+        if not path.exists() and path.parent.is_dir():
+            create_private(path)
+        return path if path.is_file() else None
     except OSError:
         return None
 
@@ -124,8 +131,9 @@ def add_twitch(
 
 
 def _transaction(path: Path, work: Callable[[sqlite3.Connection], T]) -> T | None:
-    """`work` in one write transaction on the diary file, if it is at the newest schema; None
-    if anything before the commit fails (rolled back: nothing written)."""
+    """`work` in one write transaction on the diary file, if it is at the newest schema (an
+    empty file is given it first, from the snapshot); None if anything before the commit fails
+    (rolled back: nothing written)."""
     try:
         db = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error:
@@ -134,10 +142,14 @@ def _transaction(path: Path, work: Callable[[sqlite3.Connection], T]) -> T | Non
         db.isolation_level = None  # BEGIN is ours, as in the engine
         for pragma in connection_pragmas(memory=False):
             db.execute(pragma)
-        if db.execute("SELECT version_num FROM alembic_version").fetchall() != [(plain_head(),)]:
-            return None
         db.execute("BEGIN IMMEDIATE")
         try:
+            create_schema(db)
+            if db.execute("SELECT version_num FROM alembic_version").fetchall() != [
+                (plain_head(),)
+            ]:
+                db.execute("ROLLBACK")
+                return None
             result = work(db)
         except sqlite3.Error:
             db.execute("ROLLBACK")
@@ -232,3 +244,46 @@ def _upsert_checkin(
     for name in _JSON_COLUMNS:
         row[name] = json.loads(row[name]) if row[name] is not None else None
     return checkin_from(day, row)
+
+
+def import_day_values(
+    url: str, values: Iterable[DayValueLike], source: str, *, person_id: int = LOCAL_PERSON
+) -> ImportStats | None:
+    """`Diary.open(url, person_id).import_day_values(values, source)`, quickly, or None
+    (nothing written) when the quick path does not apply. Raises `DiaryError` for values the
+    diary refuses, exactly as `import_day_values` would."""
+    wanted = checked_day_values(values, source)
+    path = sqlite_file(url)
+    if path is None:
+        return None
+    return _transaction(path, lambda db: _store_day_values(db, wanted, source, person_id))
+
+
+def _store_day_values(
+    db: sqlite3.Connection, wanted: dict[DayKey, float], source: str, person_id: int
+) -> ImportStats:
+    """`_bulk.store_day_values` in plain SQL: one SELECT of the source's stored values in the
+    import's days, one executemany UPDATE of the changed, one executemany INSERT of the new."""
+    if not wanted:
+        return ImportStats()
+    days = [day for day, _ in wanted]
+    stored = {
+        (date.fromisoformat(day), metric): (row_id, value)
+        for row_id, day, metric, value in db.execute(
+            "SELECT id, day, metric, value FROM day_values "
+            "WHERE person_id = ? AND source = ? AND day >= ? AND day <= ?",
+            (person_id, source, stamp(min(days)), stamp(max(days))),
+        )
+    }
+    added, changed, unchanged = day_value_changes(stored, wanted)
+    now = stamp(utc_now())
+    db.executemany(
+        "UPDATE day_values SET value = ?, imported_at = ? WHERE person_id = ? AND id = ?",
+        [(value, now, person_id, row_id) for row_id, value in changed],
+    )
+    db.executemany(
+        "INSERT INTO day_values (person_id, day, metric, source, value, imported_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(person_id, stamp(day), metric, source, value, now) for (day, metric), value in added],
+    )
+    return ImportStats(added=len(added), updated=len(changed), unchanged=unchanged)

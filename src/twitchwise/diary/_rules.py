@@ -10,13 +10,14 @@ without loading pydantic at all. Nothing here imports SQLAlchemy or pydantic.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from twitchwise.engine._vocab import SITE_IDS, SYMPTOM_IDS
 
-from ._entries import DAY_COLUMNS, CheckIn
+from ._entries import DAY_COLUMNS, CheckIn, DayValueLike
 from ._errors import DiaryError, Problem
 
 EARLIEST = date(1900, 1, 1)
@@ -280,3 +281,67 @@ def checkin_from(day: date, columns: Mapping[str, Any]) -> CheckIn:
         values["hard_exercise"] = bool(values["hard_exercise"])
     drinks = tuple(sorted((str(k), float(v)) for k, v in (columns["drinks"] or {}).items()))
     return CheckIn(day=day, **values, drinks=drinks, no_twitches=bool(columns["no_twitches"]))
+
+
+# -- imported day values ---------------------------------------------------------------------
+
+_METRIC = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
+SOURCE_MAX = 64
+
+
+def check_day_value(metric: str, value: float) -> str | None:
+    """Why an imported value is refused, or None when it is fine."""
+    if not isinstance(metric, str) or not _METRIC.match(metric):
+        return f"metric {metric!r} is not a lower_snake_case name"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{metric}: value {value!r} is not a number"
+    if not math.isfinite(value) or value < 0:
+        return f"{metric}: value {value!r} must be a finite number ≥ 0"
+    return None
+
+
+def raise_if(problems: Iterable[Problem]) -> None:
+    found = list(problems)
+    if found:
+        raise DiaryError.from_problems(found)
+
+
+DayKey = tuple[date, str]
+
+
+def checked_day_values(values: Iterable[DayValueLike], source: str) -> dict[DayKey, float]:
+    """An import's values by (day, metric), the last of a repeated pair counting; raises
+    `DiaryError` naming the source or every bad value (``values[n]``, counted from 1)."""
+    if not isinstance(source, str) or not source.strip() or len(source) > SOURCE_MAX:
+        raise DiaryError("source", f"name the source in 1 to {SOURCE_MAX} characters")
+    wanted: dict[DayKey, float] = {}
+    problems = []
+    for n, item in enumerate(values, start=1):
+        reason = check_day_value(item.metric, item.value)
+        try:
+            check_day(item.day, field=f"values[{n}].day")
+        except DiaryError as exc:
+            problems.extend(exc.problems)
+        if reason:
+            problems.append(Problem(f"values[{n}]", reason))
+        else:
+            wanted[(item.day, item.metric)] = float(item.value)
+    raise_if(problems)
+    return wanted
+
+
+def day_value_changes(
+    stored: Mapping[DayKey, tuple[int, float]], wanted: Mapping[DayKey, float]
+) -> tuple[list[tuple[DayKey, float]], list[tuple[int, float]], int]:
+    """What storing `wanted` over a source's `stored` values ({key: (row id, value)}) takes:
+    the new (key, value) pairs, the changed (row id, value) pairs, and how many are unchanged.
+    Both ways of writing an import (`_bulk` and `_quick`) decide with this."""
+    new: list[tuple[DayKey, float]] = []
+    changed: list[tuple[int, float]] = []
+    for key, value in wanted.items():
+        old = stored.get(key)
+        if old is None:
+            new.append((key, value))
+        elif old[1] != value:
+            changed.append((old[0], value))
+    return new, changed, len(wanted) - len(new) - len(changed)

@@ -7,8 +7,7 @@ import can report all bad cells at once.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import (
@@ -25,8 +24,8 @@ from ._entries import CHECKIN_EXTRAS, DAY_COLUMNS
 from ._errors import DiaryError, Problem
 from ._rules import CHECKIN_RULES, TWITCH_RULES, normalize_time
 from ._rules import check_day as check_day  # re-exported: the CSV import uses it
-
-_METRIC = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
+from ._rules import check_day_value as check_day_value  # the CSV import and Diary use it
+from ._rules import raise_if as raise_if
 
 
 class _TwitchModel(BaseModel):
@@ -134,23 +133,6 @@ def check_checkin(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Probl
         return {}, _problems(exc)
     wanted = (*DAY_COLUMNS, *CHECKIN_EXTRAS)
     return {k: getattr(model, k) for k in values if k in wanted}, []
-
-
-def check_day_value(metric: str, value: float) -> str | None:
-    """Why an imported value is refused, or None when it is fine."""
-    if not isinstance(metric, str) or not _METRIC.match(metric):
-        return f"metric {metric!r} is not a lower_snake_case name"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"{metric}: value {value!r} is not a number"
-    if not math.isfinite(value) or value < 0:
-        return f"{metric}: value {value!r} must be a finite number ≥ 0"
-    return None
-
-
-def raise_if(problems: Iterable[Problem]) -> None:
-    found = list(problems)
-    if found:
-        raise DiaryError.from_problems(found)
 
 
 def check_client_id(value: object) -> str | None:
