@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 LOCAL_PERSON = 1
 """The person of a diary without accounts: made by migration 0003, owner of all earlier rows."""
@@ -87,9 +87,10 @@ class CheckIn:
         return {name: getattr(self, name) for name in DAY_COLUMNS}
 
 
-@dataclass(frozen=True)
-class DayValue:
-    """A daily value from another app (Apple Health...), named like a diary column."""
+class DayValue(NamedTuple):
+    """A daily value from another app (Apple Health...), named like a diary column: the one
+    type every importer produces and the diary stores and lists, e.g.
+    ``DayValue(date(2024, 1, 1), "sleep_hours", 7.25)``."""
 
     day: date
     metric: str
@@ -97,7 +98,7 @@ class DayValue:
 
 
 class DayValueLike(Protocol):
-    """Anything with a day, a metric name and a value (our DayValue, an importer's NamedTuple)."""
+    """Anything with a day, a metric name and a value (a `DayValue`, or a caller's own record)."""
 
     @property
     def day(self) -> date: ...

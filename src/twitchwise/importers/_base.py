@@ -13,18 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+from twitchwise.diary._entries import DayValue as DayValue  # the one type; importers make it
 
 Progress = Callable[[int, int | None], None]
 """Called as ``progress(bytes_done, bytes_total)``; ``bytes_total`` is None when unknown."""
-
-
-class DayValue(NamedTuple):
-    """One imported daily value, e.g. ``DayValue(date(2024, 1, 1), "sleep_hours", 7.25)``."""
-
-    day: date
-    metric: str
-    value: float
 
 
 class ImporterError(ValueError):
