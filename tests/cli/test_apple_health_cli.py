@@ -183,7 +183,7 @@ def test_every_way_of_writing_stores_the_same_values(
     assert len(mine) == 8
 
 
-def test_an_import_into_sqlite_loads_no_sqlalchemy(tmp_path: Path) -> None:
+def test_an_import_into_sqlite_loads_no_sqlalchemy_nor_other_importers(tmp_path: Path) -> None:
     import json
     import os
     import subprocess
@@ -196,8 +196,9 @@ def test_an_import_into_sqlite_loads_no_sqlalchemy(tmp_path: Path) -> None:
         f"    app(['import', 'apple-health', {str(GRLL)!r}], prog_name='twitchwise')\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
-        "print('RESULT ' + json.dumps([code, [m for m in ('sqlalchemy', 'alembic', 'pydantic')"
-        " if m in sys.modules]]))\n"
+        "heavy = ('sqlalchemy', 'alembic', 'pydantic', 'twitchwise.importers.fitbit',"
+        " 'twitchwise.importers.garmin', 'twitchwise.importers.health_connect')\n"
+        "print('RESULT ' + json.dumps([code, [m for m in heavy if m in sys.modules]]))\n"
     )
     env = {**os.environ, "TWITCHWISE_DB": f"sqlite:///{tmp_path / 'new.db'}"}
     done = subprocess.run(
@@ -208,3 +209,23 @@ def test_an_import_into_sqlite_loads_no_sqlalchemy(tmp_path: Path) -> None:
     assert json.loads(line[-1].removeprefix("RESULT ")) == [0, []]
     with Diary.open(env["TWITCHWISE_DB"]) as diary:
         assert len(diary.list_day_values(source="apple-health")) == 8
+
+
+def test_the_command_starts_its_workers_without_lxml_or_the_other_importers() -> None:
+    """What runs before the worker processes start is the time they wait for."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from twitchwise.importers import get_importer\n"
+        "get_importer('apple-health')\n"
+        "from twitchwise.importers.apple_health import _parts, _read\n"
+        "print(sorted(m for m in sys.modules if m == 'lxml' or m.startswith(("
+        "'twitchwise.importers.fitbit', 'twitchwise.importers.garmin',"
+        " 'twitchwise.importers.health_connect'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stderr

@@ -49,13 +49,10 @@ def import_apple_health(
     importer = get_importer(SOURCE)
     url = db_url(ctx)
     quick = not dry_run and as_email(ctx) is None and sqlite_file_url(url)
+    reading = _Reading(importer, path)  # its worker processes start before the bar loads
     with progress_bar() as bar:
         task: TaskID = bar.add_task(f"Reading {path.name}", total=None)
-
-        def progress(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        reading = _Reading(importer, path, progress)
+        reading.report_to(lambda done, total: bar.update(task, completed=done, total=total))
         # A SQLite diary is written with the standard library afterwards (no SQLAlchemy to
         # load); any other is opened (for a new one: created) while the export is read.
         opened = None if dry_run or quick else _open(url)
@@ -102,25 +99,41 @@ def sqlite_file_url(url: str) -> bool:
 
 
 class _Reading:
-    """`importer.read` in a thread of its own, so this one can open the diary meanwhile.
+    """`importer.read` in a thread of its own, started first, so this one can load the progress
+    bar and (for a diary that is not a SQLite file) open the diary meanwhile.
 
     A large export is read by worker processes, one per core, and the reading thread mostly
-    waits for them; loading SQLAlchemy and opening (for a new diary: creating) the diary in
-    the meantime takes that work off the time a person waits.
+    waits for them; what the command does in the meantime is off the time a person waits.
     """
 
-    def __init__(self, importer: Importer, path: Path, progress: Progress) -> None:
+    def __init__(self, importer: Importer, path: Path) -> None:
         import threading
 
         self._outcome: list[ImportResult | BaseException] = []
+        self._report: Progress | None = None
+        self._latest: tuple[int, int | None] | None = None
+        self._lock = threading.Lock()
         self._thread = threading.Thread(
-            target=self._read, args=(importer, path, progress), name="read-export", daemon=True
+            target=self._read, args=(importer, path), name="read-export", daemon=True
         )
         self._thread.start()
 
-    def _read(self, importer: Importer, path: Path, progress: Progress) -> None:
+    def report_to(self, report: Progress) -> None:
+        """Send progress to `report` from now on, starting with the latest news."""
+        with self._lock:
+            self._report, latest = report, self._latest
+        if latest is not None:
+            report(*latest)
+
+    def _progress(self, done: int, total: int | None) -> None:
+        with self._lock:
+            self._latest, report = (done, total), self._report
+        if report is not None:
+            report(done, total)
+
+    def _read(self, importer: Importer, path: Path) -> None:
         try:
-            self._outcome.append(importer.read(path, progress))
+            self._outcome.append(importer.read(path, self._progress))
         except BaseException as exc:  # handed to the caller's thread by `result`
             self._outcome.append(exc)
 

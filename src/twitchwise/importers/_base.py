@@ -119,6 +119,23 @@ def import_into(
 
 
 _REGISTRY: dict[str, Importer] = {}
+PACKAGES = {
+    "apple-health": "apple_health",
+    "health-connect": "health_connect",
+    "fitbit": "fitbit",
+    "garmin": "garmin",
+}
+"""The built-in importers' packages under `twitchwise.importers`, by importer name; each
+registers itself when imported, and is imported when first needed (`_load`)."""
+
+
+def _load(name: str | None = None) -> None:
+    """Import the built-in importer `name` (all of them for None) unless it is registered."""
+    from importlib import import_module
+
+    for key, package in PACKAGES.items():
+        if (name is None or key == name) and key not in _REGISTRY:
+            import_module(f"twitchwise.importers.{package}")
 
 
 def register(importer: Importer) -> Importer:
@@ -128,14 +145,17 @@ def register(importer: Importer) -> Importer:
 
 
 def get_importer(name: str) -> Importer:
+    _load(name)
     try:
         return _REGISTRY[name]
     except KeyError:
+        _load()
         known = ", ".join(sorted(_REGISTRY)) or "none"
         raise ImporterError(f"unknown importer {name!r} (known: {known})") from None
 
 
 def available_importers() -> list[Importer]:
+    _load()
     return [_REGISTRY[name] for name in sorted(_REGISTRY)]
 
 

@@ -32,8 +32,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from lxml import etree
-
 from .._base import Progress
 from ._days import DayBuilder
 from ._scan import Unsupported, first_start, scan
@@ -98,6 +96,8 @@ def read_part(
 
     Raises `AppleHealthError` or `Unsupported` when the part is not what the fast path expects.
     """
+    from lxml import etree  # in the worker: the command that starts it never needs lxml
+
     first, last = start == export.body_offset, end == export.size
     builder = DayBuilder()
     scan(export, _range(export, start, end, progress), builder)

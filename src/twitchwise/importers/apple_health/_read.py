@@ -7,7 +7,6 @@ from pathlib import Path
 from .._base import ImportResult, Progress, register
 from ._days import DayBuilder
 from ._parts import PARTS_FROM, read_in_parts
-from ._reference import read_reference
 from ._scan import Unsupported, scan
 from ._source import AppleHealthError, ExportFile, locate
 from ._validate import BackgroundCheck, Checker
@@ -45,6 +44,8 @@ def read_export(
             checker = Checker(export)
             scan(export, checker.tee(export.chunks(progress)), builder)
     except Unsupported:
+        from ._reference import read_reference  # lxml's pull parser: loaded only when needed
+
         builder = DayBuilder()
         read_reference(export, export.chunks(progress), builder)
     values = builder.values()

@@ -17,12 +17,13 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
-
-from lxml import etree
+from typing import IO, TYPE_CHECKING
 
 from .._base import Progress
 from ._source import CHUNK, AppleHealthError, ExportFile, damaged
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 
 class _Discard:
@@ -36,18 +37,24 @@ class Checker:
     """Feed chunks in order; `close` raises `AppleHealthError` if the body is not well-formed."""
 
     def __init__(self, export: ExportFile) -> None:
+        from lxml import etree  # loaded by the processes that check, not by the command itself
+
         self.export = export
         self._parser = etree.XMLParser(
             target=_Discard(), huge_tree=True, resolve_entities=False, no_network=True
         )
 
     def feed(self, chunk: bytes) -> None:
+        from lxml import etree
+
         try:
             self._parser.feed(chunk)
         except etree.XMLSyntaxError as exc:
             raise damaged(self.export, describe(exc, self.export)) from exc
 
     def close(self) -> None:
+        from lxml import etree
+
         try:
             self._parser.close()
         except etree.XMLSyntaxError as exc:
@@ -86,6 +93,8 @@ READ_BLOCK = 1 << 20
 def check_whole(export: ExportFile, progress: Progress | None = None) -> None:
     """Check the whole body, reading it itself: libxml2 pulls, which is faster than pushing
     chunks to it (the push parser looks ahead for complete tags)."""
+    from lxml import etree
+
     parser = etree.XMLParser(
         target=_Discard(), huge_tree=True, resolve_entities=False, no_network=True
     )
