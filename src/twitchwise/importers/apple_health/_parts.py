@@ -64,14 +64,28 @@ def cut_points(export: ExportFile, parts: int) -> list[int] | None:
     with export.path.open("rb") as fh:
         for i in range(1, parts):
             ideal = max(start + (size - start) * i // parts, cuts[-1] + 1)
-            fh.seek(ideal)
-            window = fh.read(WINDOW)
-            at = first_start(window)
+            at = _start_after(fh, ideal)
             if at < 0:
                 return None
             cuts.append(ideal + at)
     cuts.append(size)
     return cuts if all(a < b for a, b in itertools.pairwise(cuts)) else None
+
+
+def _start_after(fh: IO[bytes], offset: int) -> int:
+    """How far past `offset` the first top-level element start is (-1: none within `WINDOW`).
+
+    Usually a few hundred bytes, so a small window is tried before the whole of it; a start
+    found in the window's second half is looked at again in a larger one, so that the close
+    of a Correlation around it (which makes it not top-level) is in view.
+    """
+    size = 64 << 10
+    while True:
+        fh.seek(offset)
+        at = first_start(fh.read(size))
+        if size >= WINDOW or 0 <= at < size // 2:
+            return at
+        size = min(size * 8, WINDOW)
 
 
 def root_tag(export: ExportFile) -> bytes:
