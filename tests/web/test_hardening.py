@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -292,9 +293,15 @@ def test_a_damaged_database_file_is_problem_json_not_bare_500(tmp_path: Path) ->
     for _ in range(300):
         app.state.diary.add_twitch("left_thigh", note="n" * 300)
     app.state.diary.engine.dispose()
+    with sqlite3.connect(db) as raw:  # where the twitches are: the damage must hit them
+        (root,) = raw.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'twitches'"
+        ).fetchone()
+        (page,) = raw.execute("PRAGMA page_size").fetchone()
+    raw.close()
     with db.open("r+b") as fh:
-        fh.seek(4096 * 6)
-        fh.write(b"\xa5" * 4096 * 10)
+        fh.seek(page * (root - 1))
+        fh.write(b"\xa5" * page * 10)
     with TestClient(app, base_url="http://127.0.0.1") as c:
         api = c.get("/api/v1/twitches")
         assert api.status_code == 500
