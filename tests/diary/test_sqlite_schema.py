@@ -172,3 +172,23 @@ def test_two_programs_creating_one_new_diary_create_it_once(tmp_path: Path) -> N
     )
     with Diary.open(url) as diary:
         assert len(diary.list_twitches()) == 4
+
+
+def test_opening_an_existing_diary_takes_no_write_lock(tmp_path: Path) -> None:
+    """Only an empty file is worth a write transaction; a diary another program is writing to
+    opens at once instead of waiting for that program's lock."""
+    import time
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    with Diary.open(url):
+        pass
+    writer = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with Diary.open(url) as diary:
+            assert diary.list_twitches() == []
+        assert time.monotonic() - started < 5  # the busy timeout is 30 s
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -169,6 +169,8 @@ def _create_from_snapshot(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             raw: Any = conn.connection.dbapi_connection
+            if raw.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                return  # not new: no write lock taken just to find that out
             raw.execute("BEGIN IMMEDIATE")
             try:
                 create_schema(raw)
