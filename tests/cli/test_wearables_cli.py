@@ -148,3 +148,31 @@ def test_import_garmin_says_what_it_did_not_read(url: str, tmp_path: Path) -> No
     ) and "activities (summarizedActivities) were not read" in text(result)
     with Diary.open(url) as diary:
         assert [v.value for _, v in diary.list_day_values(source="garmin")] == [6.0]
+
+
+def test_a_sqlite_diary_is_written_without_sqlalchemy_and_postgres_with_it(
+    db_url: str, export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quick path for SQLite (diary/_quick.py), `Diary` for PostgreSQL: the same values."""
+    import twitchwise.diary._quick as quick
+
+    monkeypatch.setenv("TWITCHWISE_DB", db_url)
+    calls: list[object] = []
+    real = quick.import_day_values
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(found := real(*args, **kwargs))  # type: ignore[arg-type]
+        return found
+
+    monkeypatch.setattr(quick, "import_day_values", spy)
+    result = runner.invoke(app, ["import", "health-connect", str(export)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    wrote_quickly = db_url.startswith("sqlite")
+    assert [c is not None for c in calls] == [wrote_quickly]
+    with Diary.open(db_url) as diary:
+        values = diary.list_day_values(source="health-connect")
+    assert len(values) == 35  # the generator's five days, seven metrics each
+    again = runner.invoke(app, ["import", "health-connect", str(export)], catch_exceptions=False)
+    assert f"0 values added, 0 updated, {len(values):,} already there" in " ".join(
+        again.output.split()
+    )

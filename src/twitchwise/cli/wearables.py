@@ -1,7 +1,8 @@
 """`twitchwise import health-connect|fitbit|garmin|auto PATH`: Android and wearable exports.
 
 One shared flow for every importer: read and check the whole export with a progress bar, then
-store every value in one diary transaction (or, with ``--dry-run``, nothing), then say what was
+store every value in one diary transaction (or, with ``--dry-run``, nothing; a SQLite diary is
+written through the quick path, `diary/_quick.py`, as `import apple-health` does), then say what was
 filled, what was skipped and why. Heavy modules (the diary, the importers, rich's progress bar)
 are imported inside the commands so ``twitchwise --help`` stays fast.
 """
@@ -13,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._app import import_app
+from ._app import db_url, import_app
 from ._errors import err_console, fail
-from ._open import open_diary
+from ._open import open_diary, quickly
 from ._progress import progress_bar
 
 if TYPE_CHECKING:
@@ -75,8 +76,14 @@ def _run(
         report(result, None, path)
         typer.echo("Dry run: nothing was written.")
         return
-    with open_diary(ctx, failure="nothing was imported: ") as diary:
-        stats = diary.import_day_values(result.values, source=importer.name)
+    stats = quickly(  # a SQLite diary: the standard library's sqlite3, no SQLAlchemy to load
+        ctx,
+        lambda quick: quick.import_day_values(db_url(ctx), result.values, importer.name),
+        failure="nothing was imported: ",
+    )
+    if stats is None:
+        with open_diary(ctx, failure="nothing was imported: ") as diary:
+            stats = diary.import_day_values(result.values, source=importer.name)
     report(result, (stats.added, stats.updated, stats.unchanged), path)
 
 
