@@ -2,8 +2,9 @@
 
 Generates realistic exports with benchmarks/generate_apple_health.py, in two shapes (``mixed``:
 mostly types the diary skips; ``watch``: mostly steps and active energy, heart-rate samples with
-a MetadataEntry child, phone and watch samples interleaved), by default about 200 MB of XML each
-(``--size-mb 1024`` for 1 GB), then for each shape times, in the same run:
+a MetadataEntry child, phone and watch samples interleaved), by default at about 200 MB and at
+about 1 GB of XML each (``--size-mb 200`` for one size), then for each shape and size times, in
+the same run:
 
 - twitchwise, the whole command as a person runs it: ``twitchwise import apple-health FILE`` in a
   fresh process (Python start-up and imports included) writing to a fresh SQLite diary (so the
@@ -24,7 +25,7 @@ runs and machines. twitchwise's command uses three processes on a two-core machi
 and a worker per core that scans and checks its part of the file), so on an idle two-core
 machine its wall-clock time is about the 2-core bound, not its CPU time.
 
-    python benchmarks/apple_health.py                       # 200 MB, both shapes
+    python benchmarks/apple_health.py                       # 200 MB and 1 GB, both shapes
     python benchmarks/apple_health.py --size-mb 1024 --shapes watch
     python benchmarks/apple_health.py --size-mb 100 --alternatives --skip-healthkit
     python benchmarks/apple_health.py --skip-healthkit --compare-src /tmp/before/src
@@ -224,7 +225,11 @@ print(n)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=float, default=200.0, help="XML size to generate")
+    parser.add_argument(
+        "--size-mb",
+        default="200,1024",
+        help="XML sizes to generate and time, comma-separated (default: 200 MB and 1 GB)",
+    )
     parser.add_argument("--shapes", default="mixed,watch", help="comma-separated: mixed, watch")
     parser.add_argument("--alternatives", action="store_true", help="also time generic parsers")
     parser.add_argument("--skip-healthkit", action="store_true", help="only time twitchwise")
@@ -243,8 +248,9 @@ def main() -> None:
         "on an idle two-core machine, and MB/s of it)",
         flush=True,
     )
-    for shape in args.shapes.split(","):
-        bench_shape(shape.strip(), args)
+    for size_mb in (float(size) for size in args.size_mb.split(",")):
+        for shape in args.shapes.split(","):
+            bench_shape(shape.strip(), size_mb, args)
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
@@ -259,8 +265,8 @@ def export_for(shape: str, size_mb: float) -> Path:
     return xml
 
 
-def bench_shape(shape: str, args: argparse.Namespace) -> None:
-    xml = export_for(shape, args.size_mb)
+def bench_shape(shape: str, size_mb: float, args: argparse.Namespace) -> None:
+    xml = export_for(shape, size_mb)
     size = xml.stat().st_size
     print(
         f"\n== shape {shape}: {xml} ({size / 1e6:.1f} MB), load average {os.getloadavg()[0]:.1f}",
