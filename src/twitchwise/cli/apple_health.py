@@ -48,7 +48,7 @@ def import_apple_health(
 
     importer = get_importer(SOURCE)
     url = db_url(ctx)
-    quick = not dry_run and as_email(ctx) is None and sqlite_file_url(url)
+    quick = not dry_run and as_email(ctx) is None and _names_sqlite_file(url)
     reading = _Reading(importer, path)  # its worker processes start before the bar loads
     with progress_bar() as bar:
         task: TaskID = bar.add_task(f"Reading {path.name}", total=None)
@@ -91,7 +91,7 @@ def _write(ctx: typer.Context, opened: Diary | Exception, result: ImportResult) 
         fail(f"nothing was imported: {exc}")
 
 
-def sqlite_file_url(url: str) -> bool:
+def _names_sqlite_file(url: str) -> bool:
     """Whether `url` names a plain SQLite file, which the quick path writes (or hands back)."""
     from twitchwise._datadir import db_url as as_url
 
