@@ -75,6 +75,16 @@ def _add_twitch(w: World) -> object:
     return [twin, new]
 
 
+@check("add_twitch_once")
+def _add_twitch_once(w: World) -> object:
+    # A's own "phone-1" comes back unstored; B's "b-only-1", sent by A, stores A's own twitch.
+    twin, stored = w.a.add_twitch_once("left_calf", datetime(2026, 3, 2, 9, 0), client_id="phone-1")
+    assert not stored and twin.id in w.held_a.twitches and twin.id not in w.held_b.twitches
+    new, stored = w.a.add_twitch_once("neck", datetime(2026, 3, 7, 9, 0), client_id="b-only-1")
+    assert stored and new.id not in w.held_b.twitches and w.a.get_twitch(new.id) == new
+    return [twin, new]
+
+
 @check("get_twitch", reads=True)
 def _get_twitch(w: World) -> object:
     for twitch_id in w.held_b.twitches:

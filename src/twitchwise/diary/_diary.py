@@ -189,6 +189,31 @@ class Diary:
 
         `client_id` is the sender's own id for the entry: sent again (a retry after a lost
         answer), it returns the twitch already stored instead of storing a second one."""
+        twitch, _stored = self.add_twitch_once(
+            site,
+            time,
+            intensity=intensity,
+            count=count,
+            duration_s=duration_s,
+            note=note,
+            client_id=client_id,
+        )
+        return twitch
+
+    def add_twitch_once(
+        self,
+        site: str,
+        time: datetime | None = None,
+        *,
+        intensity: int | None = None,
+        count: int = 1,
+        duration_s: float | None = None,
+        note: str | None = None,
+        client_id: str | None = None,
+    ) -> tuple[Twitch, bool]:
+        """`add_twitch`, and whether this call stored the twitch (False: the one stored with
+        this `client_id` came back as it was). One write transaction either way, so an API
+        retry costs no extra round trip to find out."""
         client_id = check_client_id(client_id)
         values = {
             "site": site,
@@ -205,7 +230,7 @@ class Diary:
         with self._write() as session:
             twin = self._client_twitch(session, client_id)
             if twin is not None:
-                return to_twitch(twin)
+                return to_twitch(twin), False
             row = TwitchRow(
                 **twitch_columns(clean),
                 person_id=self.person_id,
@@ -215,7 +240,7 @@ class Diary:
             session.add(row)
             session.flush()
             self._twitched_on(session, row.local_day)
-            return to_twitch(row)
+            return to_twitch(row), True
 
     def twitch_by_client_id(self, client_id: str) -> Twitch | None:
         """The twitch stored with the sender's `client_id`, if any (a retry tells by it that its

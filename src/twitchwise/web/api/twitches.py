@@ -102,12 +102,7 @@ def _read_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 )
 def add_twitch(body: TwitchIn, response: Response, diary: Diary = Depends(get_diary)) -> TwitchOut:
     with diary_errors("twitch"):
-        if body.client_id is not None:
-            stored = diary.twitch_by_client_id(body.client_id)
-            if stored is not None:
-                response.status_code = 200
-                return TwitchOut.of(stored)
-        twitch = diary.add_twitch(
+        twitch, stored = diary.add_twitch_once(
             body.site,
             body.time,
             intensity=body.intensity,
@@ -116,6 +111,8 @@ def add_twitch(body: TwitchIn, response: Response, diary: Diary = Depends(get_di
             note=body.note,
             client_id=body.client_id,
         )
+    if not stored:  # a retry: the episode its first attempt stored, as it was
+        response.status_code = 200
     return TwitchOut.of(twitch)
 
 
