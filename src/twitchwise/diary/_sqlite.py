@@ -106,8 +106,10 @@ def create_schema(db: sqlite3.Connection) -> bool:
     Run it inside the caller's write transaction (``BEGIN IMMEDIATE``), so that of two
     programs opening a new diary at once, one creates it and the other finds it made.
     """
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        return False  # the usual case: the snapshot is not even read
     snapshot = schema_snapshot()
-    if snapshot is None or db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+    if snapshot is None:
         return False
     for statement in snapshot:
         db.execute(statement)
