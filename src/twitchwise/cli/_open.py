@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
@@ -15,7 +15,7 @@ from ._app import as_email, db_url
 from ._errors import fail
 
 if TYPE_CHECKING:
-    from twitchwise.diary import Diary
+    from twitchwise.diary import DayValue, Diary, ImportStats
 
 T = TypeVar("T")
 
@@ -67,3 +67,37 @@ def _person_id(diary: Diary, email: str) -> int:
         return Accounts(diary.engine).require(email).id
     except AccountError as exc:
         fail(f"--as: {exc.message}")
+
+
+def quick_applies(ctx: typer.Context) -> bool:
+    """Whether `quickly` will try the quick path: a plain SQLite file and no `--as`."""
+    from twitchwise.diary._quick import sqlite_path
+
+    return as_email(ctx) is None and sqlite_path(db_url(ctx)) is not None
+
+
+def store_import(
+    ctx: typer.Context,
+    values: Sequence[DayValue],
+    source: str,
+    opened: Diary | Exception | None = None,
+) -> ImportStats:
+    """An import's values into the person's diary, all or nothing: through the quick path for a
+    SQLite diary, else through `Diary` (the one the caller `opened` while reading, or the error
+    opening it). Any failure is one line after "nothing was imported: " and exit 2."""
+    failure = "nothing was imported: "
+    if opened is None:
+        stats: ImportStats | None = quickly(
+            ctx, lambda quick: quick.import_day_values(db_url(ctx), values, source), failure=failure
+        )
+        if stats is not None:
+            return stats
+        with open_diary(ctx, failure=failure) as diary:
+            return diary.import_day_values(values, source=source)
+    if isinstance(opened, Exception):
+        fail(f"{failure}{opened}")
+    try:
+        with opened as diary:
+            return as_person(ctx, diary).import_day_values(values, source=source)
+    except DiaryError as exc:
+        fail(f"{failure}{exc}")

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from ._app import as_email, db_url, import_app
+from ._app import db_url, import_app
 from ._errors import fail
-from ._open import as_person, quickly
+from ._open import quick_applies, store_import
 from ._progress import progress_bar
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from twitchwise.diary import Diary, ImportStats
+    from twitchwise.diary import Diary
     from twitchwise.importers import Importer, ImportResult, Progress
 
 console = Console()
@@ -47,15 +47,14 @@ def import_apple_health(
     from twitchwise.importers import ImporterError, get_importer
 
     importer = get_importer(SOURCE)
-    url = db_url(ctx)
-    quick = not dry_run and as_email(ctx) is None and _names_sqlite_file(url)
     reading = _Reading(importer, path)  # its worker processes start before the bar loads
+    quick = not dry_run and quick_applies(ctx)
     with progress_bar() as bar:
         task: TaskID = bar.add_task(f"Reading {path.name}", total=None)
         reading.report_to(lambda done, total: bar.update(task, completed=done, total=total))
         # A SQLite diary is written with the standard library afterwards (no SQLAlchemy to
         # load); any other is opened (for a new one: created) while the export is read.
-        opened = None if dry_run or quick else _open(url)
+        opened = None if dry_run or quick else _open(db_url(ctx))
         try:
             result = reading.result()
         except ImporterError as exc:
@@ -65,37 +64,8 @@ def import_apple_health(
         _report(result, None, path)
         console.print("Dry run: nothing was written.")
         return
-    stats = None
-    if quick:
-        stats = quickly(
-            ctx,
-            lambda q: q.import_day_values(url, result.values, SOURCE),
-            failure="nothing was imported: ",
-        )
-    if stats is None:
-        stats = _write(ctx, opened if opened is not None else _open(url), result)
+    stats = store_import(ctx, result.values, SOURCE, opened)
     _report(result, (stats.added, stats.updated, stats.unchanged), path)
-
-
-def _write(ctx: typer.Context, opened: Diary | Exception, result: ImportResult) -> ImportStats:
-    """The values into the diary through `Diary` (PostgreSQL, `--as`, or what the quick path
-    handed over), all or nothing."""
-    if isinstance(opened, Exception):
-        fail(f"nothing was imported: {opened}")
-    from twitchwise.diary import DiaryError
-
-    try:
-        with opened as diary:
-            return as_person(ctx, diary).import_day_values(result.values, source=SOURCE)
-    except DiaryError as exc:
-        fail(f"nothing was imported: {exc}")
-
-
-def _names_sqlite_file(url: str) -> bool:
-    """Whether `url` names a plain SQLite file, which the quick path writes (or hands back)."""
-    from twitchwise._datadir import db_url as as_url
-
-    return as_url(url).startswith("sqlite:///")
 
 
 class _Reading:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._app import db_url, import_app
+from ._app import import_app
 from ._errors import err_console, fail
-from ._open import open_diary, quickly
+from ._open import store_import
 from ._progress import progress_bar
 
 if TYPE_CHECKING:
@@ -76,14 +76,7 @@ def _run(
         report(result, None, path)
         typer.echo("Dry run: nothing was written.")
         return
-    stats = quickly(  # a SQLite diary: the standard library's sqlite3, no SQLAlchemy to load
-        ctx,
-        lambda quick: quick.import_day_values(db_url(ctx), result.values, importer.name),
-        failure="nothing was imported: ",
-    )
-    if stats is None:
-        with open_diary(ctx, failure="nothing was imported: ") as diary:
-            stats = diary.import_day_values(result.values, source=importer.name)
+    stats = store_import(ctx, result.values, importer.name)
     report(result, (stats.added, stats.updated, stats.unchanged), path)
 
 

@@ -55,9 +55,10 @@ _UNMARK = (
 )
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file of a plain ``sqlite:///path`` URL, created (owner-only, empty) when it does not
-    exist yet and its folder does; None for any other URL, or when the file cannot be made."""
+def sqlite_path(url: str) -> Path | None:
+    """The file a plain ``sqlite:///path`` URL names (it need not exist yet); None for any
+    other URL (PostgreSQL, in-memory, URI or ``~`` names), which the quick path leaves to
+    `Diary`."""
     from twitchwise._datadir import db_url
 
     url = db_url(url)
@@ -65,9 +66,15 @@ def sqlite_file(url: str) -> Path | None:
         return None
     name = url.removeprefix(_PREFIX)
     odd = name.startswith(("file:", "~")) or any(c in name for c in "?%")
-    if not name or name == ":memory:" or odd:
+    return None if not name or name == ":memory:" or odd else Path(name)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """`sqlite_path`'s file, created (owner-only, empty) when it does not exist yet and its
+    folder does; None for any other URL, or when the file cannot be made."""
+    path = sqlite_path(url)
+    if path is None:
         return None
-    path = Path(name)
     try:
         if not path.exists() and path.parent.is_dir():
             create_private(path)
@@ -252,6 +259,8 @@ def import_day_values(
     """`Diary.open(url, person_id).import_day_values(values, source)`, quickly, or None
     (nothing written) when the quick path does not apply. Raises `DiaryError` for values the
     diary refuses, exactly as `import_day_values` would."""
+    if sqlite_path(url) is None:
+        return None  # before checking the values: `Diary` checks them on its own path
     wanted = checked_day_values(values, source)
     path = sqlite_file(url)
     if path is None:
