@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from benchmark_scripts import benchmark_script
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -122,15 +123,9 @@ def test_a_large_export_is_read_in_parts_and_written_quickly(
     creates the SQLite diary and writes it with the standard library (diary/_quick.py); the
     diary gets the one-reader values, and a damaged copy is refused with the one reader's
     message and adds nothing."""
-    import importlib.util
-
     from twitchwise.importers.apple_health import _read, read_export
 
-    script = Path(__file__).resolve().parents[2] / "benchmarks" / "generate_apple_health.py"
-    spec = importlib.util.spec_from_file_location("generate_apple_health", script)
-    assert spec is not None and spec.loader is not None
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
+    generator = benchmark_script("generate_apple_health")
     export = tmp_path / "export.xml"
     generator.generate(export, 1.5, shape="watch")
     monkeypatch.setattr(_read, "PARTS_FROM", 1 << 20)  # parts from 1 MiB, not 24

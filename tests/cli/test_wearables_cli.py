@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from benchmark_scripts import benchmark_script
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -16,20 +14,9 @@ from twitchwise.cli import app
 from twitchwise.diary import Diary
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def _generator() -> ModuleType:
-    script = ROOT / "benchmarks" / "generate_health_connect.py"
-    spec = importlib.util.spec_from_file_location("generate_health_connect", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _generator()
+gen = benchmark_script("generate_health_connect")
 
 
 @pytest.fixture

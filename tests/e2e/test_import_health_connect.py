@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from benchmark_scripts import benchmark_script
 from playwright.sync_api import Page, expect
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def export(tmp_path: Path) -> Path:
-    script = REPO / "benchmarks" / "generate_health_connect.py"
-    spec = importlib.util.spec_from_file_location("generate_health_connect", script)
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = gen
-    spec.loader.exec_module(gen)
+    gen = benchmark_script("generate_health_connect")
     db = tmp_path / "health_connect_export.db"
     gen.write(gen.year(7), db, 18)
     out = tmp_path / "Health Connect.zip"

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from benchmark_scripts import benchmark_script
 
 from twitchwise.importers import DayValue, detect_importer, get_importer
 from twitchwise.importers.apple_health import AppleHealthImporter, read_export
@@ -171,13 +172,7 @@ def test_import_into_writes_everything_or_nothing(tmp_path: Path) -> None:
 
 
 def test_benchmark_generator_writes_an_export_the_readers_agree_on(tmp_path: Path) -> None:
-    import importlib.util
-
-    script = Path(__file__).resolve().parents[2] / "benchmarks" / "generate_apple_health.py"
-    spec = importlib.util.spec_from_file_location("generate_apple_health", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = benchmark_script("generate_apple_health")
     path = tmp_path / "export.xml"
     module.generate(path, 1.5)
     result = read_export(path)

@@ -9,11 +9,11 @@ slower; a regression there halves the import's speed on such exports).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from benchmark_scripts import benchmark_script
 
 from twitchwise.importers.apple_health import read_export
 from twitchwise.importers.apple_health._days import DayBuilder
@@ -21,15 +21,9 @@ from twitchwise.importers.apple_health._reference import read_reference
 from twitchwise.importers.apple_health._scan import scan
 from twitchwise.importers.apple_health._source import locate
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "generate_apple_health.py"
-
 
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_apple_health", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_script("generate_apple_health")
 
 
 @pytest.mark.parametrize("shape", ["mixed", "watch"])

@@ -4,15 +4,13 @@ copies upgraded to later versions, filled with generated records whose diary val
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import sqlite3
-import sys
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from benchmark_scripts import benchmark_script
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,17 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REAL_DB = ROOT / "tests" / "data" / "health-connect" / "healthconnect_staged.db"
 
 
-def _generator() -> ModuleType:
-    script = ROOT / "benchmarks" / "generate_health_connect.py"
-    spec = importlib.util.spec_from_file_location("generate_health_connect", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _generator()
+gen = benchmark_script("generate_health_connect")
 Rec = gen.Rec
 T0 = int(datetime(2024, 3, 1, tzinfo=UTC).timestamp() * 1000)
 HOUR = 3600_000

@@ -4,28 +4,20 @@ value (benchmarks/load.py, which runs the full 200 people for 3 minutes)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from benchmark_scripts import benchmark_script
 
 from twitchwise.accounts import _passwords
-
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("load_benchmark", ROOT / "benchmarks" / "load.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_script("load", "load_benchmark")
 
 
 def test_no_write_is_lost_or_doubled_when_a_server_is_killed(

@@ -8,10 +8,8 @@ write nothing.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
 import tempfile
 import time
 import zipfile
@@ -22,6 +20,7 @@ from typing import Any
 
 import pytest
 from asgi_call import run_isolated
+from benchmark_scripts import benchmark_script
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import Message, Scope
@@ -36,13 +35,7 @@ HEADER = {"X-Requested-With": "twitchwise"}
 
 
 def _generator() -> Any:
-    script = ROOT / "benchmarks" / "generate_health_connect.py"
-    spec = importlib.util.spec_from_file_location("generate_health_connect", script)
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = gen
-    spec.loader.exec_module(gen)
-    return gen
+    return benchmark_script("generate_health_connect")
 
 
 def _zip(files: dict[str, str | bytes]) -> bytes:

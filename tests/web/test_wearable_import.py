@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmark_scripts import benchmark_script
 from fastapi.testclient import TestClient
 
 from twitchwise.diary import Diary
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _health_connect_zip(tmp_path: Path) -> bytes:
-    script = ROOT / "benchmarks" / "generate_health_connect.py"
-    spec = importlib.util.spec_from_file_location("generate_health_connect", script)
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = gen
-    spec.loader.exec_module(gen)
+    gen = benchmark_script("generate_health_connect")
     db = tmp_path / "health_connect_export.db"
     gen.write(gen.year(3), db, 18)
     buf = io.BytesIO()
