@@ -30,7 +30,7 @@ from twitchwise.diary._sqlite import (
     schema_snapshot,
     snapshot_statements,
 )
-from twitchwise.diary._store import make_engine, migrate, migrated_sqlite_snapshot
+from twitchwise.diary._store import migrate_sqlite_file, migrated_sqlite_snapshot
 
 PACKAGED = Path(sqlite_module.__file__).parent / SCHEMA_FILE
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
@@ -77,15 +77,6 @@ def _contents(path: Path) -> dict[str, Any]:
     return {"objects": objects, "rows": rows, "settings": settings}
 
 
-def _migrated(path: Path) -> Path:
-    engine = make_engine(f"sqlite:///{path}")
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
-    return path
-
-
 def test_the_packaged_snapshot_is_what_the_migrations_build(tmp_path: Path) -> None:
     fresh = snapshot_statements(migrated_sqlite_snapshot(tmp_path / "diary.db"))
     packaged = snapshot_statements(PACKAGED.read_text(encoding="utf-8"))
@@ -101,7 +92,7 @@ def test_a_new_diary_from_the_snapshot_equals_a_migrated_one(tmp_path: Path) -> 
     with Diary.open(f"sqlite:///{tmp_path / 'new.db'}"):
         pass
     made = _contents(tmp_path / "new.db")
-    assert made == _contents(_migrated(tmp_path / "migrated.db"))
+    assert made == _contents(migrate_sqlite_file(tmp_path / "migrated.db"))
     assert made["rows"]["people"] == [(1, None, None, "<time>", None)]
 
 
@@ -168,7 +159,7 @@ def test_two_programs_creating_one_new_diary_create_it_once(tmp_path: Path) -> N
     assert errors == []
     assert (
         _contents(tmp_path / "raced.db")["objects"]
-        == _contents(_migrated(tmp_path / "migrated.db"))["objects"]
+        == _contents(migrate_sqlite_file(tmp_path / "migrated.db"))["objects"]
     )
     with Diary.open(url) as diary:
         assert len(diary.list_twitches()) == 4

@@ -256,6 +256,17 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+def migrate_sqlite_file(path: Path) -> Path:
+    """A SQLite file brought to the newest schema by Alembic's migrations, never the snapshot
+    (what the snapshot is made from and tested against)."""
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    return path
+
+
 def migrated_sqlite_snapshot(path: Path) -> str:
     """The text of `schema.sqlite.sql`: a new SQLite file at `path`, built by the migrations
     (Alembic, never the snapshot), written out as the statements that make it again.
@@ -266,11 +277,7 @@ def migrated_sqlite_snapshot(path: Path) -> str:
     """
     import sqlite3
 
-    engine = make_engine(f"sqlite:///{path}")
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
+    migrate_sqlite_file(path)
     revision = head_revision()
     lines = [
         "-- The newest SQLite diary schema, exactly as the migrations build it; a new SQLite",
