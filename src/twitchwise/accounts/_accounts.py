@@ -370,14 +370,19 @@ class Accounts:
 
     def revoke_token(self, person_id: int, token_id: int) -> None:
         """Revoke one of the person's own tokens; another person's id is "not found"."""
+        self.remove_own(AccessTokenRow, person_id, token_id, "token")
+
+    def remove_own(
+        self, model: type[AccessTokenRow | PasskeyRow], person_id: int, row_id: int, what: str
+    ) -> None:
+        """Delete the person's own row `row_id` of `model` (a token, a passkey); another
+        person's id, or none, is "there is no <what>", naming the `what` field."""
         with self._session() as session:
             result = session.execute(
-                delete(AccessTokenRow).where(
-                    AccessTokenRow.id == token_id, AccessTokenRow.person_id == person_id
-                )
+                delete(model).where(model.id == row_id, model.person_id == person_id)
             )
             if not getattr(result, "rowcount", 0):
-                raise AccountError("token", f"there is no token {token_id}")
+                raise AccountError(what, f"there is no {what} {row_id}")
 
     def token_person(self, secret: str | None) -> SignedIn | None:
         """Who the bearer token `secret` belongs to, or None."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from twitchwise.diary._models import PasskeyRow, PersonRow
@@ -54,14 +54,7 @@ class Passkeys:
 
     def remove(self, person_id: int, passkey_id: int) -> None:
         """Remove one of the person's own passkeys; another person's id is "not found"."""
-        with self._session() as session:
-            result = session.execute(
-                delete(PasskeyRow).where(
-                    PasskeyRow.id == passkey_id, PasskeyRow.person_id == person_id
-                )
-            )
-            if not getattr(result, "rowcount", 0):
-                raise AccountError("passkey", f"there is no passkey {passkey_id}")
+        self.accounts.remove_own(PasskeyRow, person_id, passkey_id, "passkey")
 
     # -- registering ------------------------------------------------------------------------
 
