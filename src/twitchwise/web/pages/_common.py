@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
@@ -34,6 +34,22 @@ def is_htmx(request: Request) -> bool:
 def redirect(url: str) -> RedirectResponse:
     """Post/redirect/get: 303 so a reload never posts the form twice."""
     return RedirectResponse(url, status_code=303)
+
+
+async def removed_or_404(remove: Callable[[], object], missing: str, done: str) -> Response:
+    """Run `remove` (taking away one of the signed-in person's own things) off the event loop,
+    then back to the Account page saying `done`; an id that is not theirs (`AccountError`) is a
+    404 saying `missing`, whoever's it is."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
+
+    from twitchwise.accounts import AccountError
+
+    try:
+        await run_in_threadpool(remove)
+    except AccountError:
+        raise HTTPException(404, missing) from None
+    return redirect(f"/account?done={done}")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from ._common import (
     Form,
     _sentence,  # the field messages of every page
     redirect,
+    removed_or_404,
     render,
 )
 from .passkeys import passkeys_possible
@@ -99,13 +100,11 @@ async def sign_out_browser(
     accounts: Accounts = Depends(get_accounts),
     who: SignedIn = Depends(require_signed_in),
 ) -> Response:
-    try:
-        await run_in_threadpool(accounts.end_session_of, who.person.id, handle)
-    except AccountError:
-        from starlette.exceptions import HTTPException
-
-        raise HTTPException(404, "There is no such sign-in.") from None
-    return redirect("/account?done=browser")
+    return await removed_or_404(
+        lambda: accounts.end_session_of(who.person.id, handle),
+        "There is no such sign-in.",
+        "browser",
+    )
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -132,13 +131,9 @@ async def revoke_token(
     accounts: Accounts = Depends(get_accounts),
     who: SignedIn = Depends(require_signed_in),
 ) -> Response:
-    try:
-        await run_in_threadpool(accounts.revoke_token, who.person.id, token_id)
-    except AccountError:
-        from starlette.exceptions import HTTPException
-
-        raise HTTPException(404, "There is no such token.") from None
-    return redirect("/account?done=revoked")
+    return await removed_or_404(
+        lambda: accounts.revoke_token(who.person.id, token_id), "There is no such token.", "revoked"
+    )
 
 
 @router.post("/account/delete", response_class=HTMLResponse)

@@ -26,7 +26,7 @@ from twitchwise.accounts import AccountError, Accounts, Passkeys, SignedIn
 
 from .._auth import is_https, safe_next
 from .._deps import get_accounts, require_signed_in
-from ._common import _sentence, redirect
+from ._common import _sentence, removed_or_404
 from .signin import new_csrf_cookie, set_session_cookie
 
 router = APIRouter()
@@ -93,13 +93,11 @@ async def remove(
     accounts: Accounts = Depends(get_accounts),
     who: SignedIn = Depends(require_signed_in),
 ) -> Response:
-    try:
-        await run_in_threadpool(Passkeys(accounts).remove, who.person.id, passkey_id)
-    except AccountError:
-        from starlette.exceptions import HTTPException
-
-        raise HTTPException(404, "There is no such passkey.") from None
-    return redirect("/account?done=passkey-removed")
+    return await removed_or_404(
+        lambda: Passkeys(accounts).remove(who.person.id, passkey_id),
+        "There is no such passkey.",
+        "passkey-removed",
+    )
 
 
 @router.post("/sign-in/passkey/options")
