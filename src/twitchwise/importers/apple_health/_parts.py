@@ -28,14 +28,14 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
 from .._base import Progress
 from ._days import DayBuilder
-from ._scan import Unsupported, first_start, scan
-from ._source import CHUNK, AppleHealthError, ExportFile, _RunGuard
+from ._scan import Scanner, Unsupported, first_start
+from ._source import AppleHealthError, ExportFile, _RunGuard
 from ._validate import _Discard
 
 PARTS_FROM = 24 << 20
@@ -108,13 +108,16 @@ def read_part(
 ) -> DayBuilder:
     """Scan and check the body bytes ``[start, end)`` as a part (see the module docstring).
 
-    Raises `AppleHealthError` or `Unsupported` when the part is not what the fast path expects.
+    One pass: libxml2 pulls the part block by block, and each block is scanned just before
+    libxml2 gets it, while it is still in the processor's cache (an eighth faster than reading
+    the part twice, once per reader). Raises `AppleHealthError` or `Unsupported` when the part
+    is not what the fast path expects.
     """
     from lxml import etree  # in the worker: the command that starts it never needs lxml
 
     first, last = start == export.body_offset, end == export.size
     builder = DayBuilder()
-    scan(export, _range(export, start, end, progress), builder)
+    scanner = Scanner(export, builder)
     parser = etree.XMLParser(
         target=_Discard(), huge_tree=True, resolve_entities=False, no_network=True
     )
@@ -122,43 +125,35 @@ def read_part(
     tail = b"" if last else _CLOSE
     with export.path.open("rb") as raw:
         raw.seek(start)
-        body = _Joined(head, _RunGuard(raw, export), end - start, tail, progress)
+        body = _Joined(head, _RunGuard(raw, export), end - start, tail, scanner.feed, progress)
         try:
             etree.parse(body, parser)
         except etree.XMLSyntaxError as exc:
             raise AppleHealthError(f"part {start}-{end} is not well-formed: {exc}") from exc
+    scanner.close()
     return builder
-
-
-def _range(export: ExportFile, start: int, end: int, progress: Progress | None) -> Iterator[bytes]:
-    with export.path.open("rb") as raw:
-        raw.seek(start)
-        fh = _RunGuard(raw, export)
-        left = end - start
-        while left > 0:
-            block = fh.read(min(CHUNK, left))
-            if not block:
-                raise AppleHealthError("the file got shorter while it was read")
-            left -= len(block)
-            if progress is not None:
-                progress(len(block), None)
-            yield block
 
 
 class _Joined:
     """A file-like object for libxml2's pull parser: `head`, then `length` bytes of `fh`,
-    then `tail`."""
+    each block handed to `scan` first, then `tail`."""
 
     def __init__(
-        self, head: bytes, fh: _RunGuard, length: int, tail: bytes, progress: Progress | None
+        self,
+        head: bytes,
+        fh: _RunGuard,
+        length: int,
+        tail: bytes,
+        scan: Callable[[bytes], None],
+        progress: Progress | None,
     ) -> None:
         self._head, self._fh, self._left, self._tail = head, fh, length, tail
-        self._progress = progress
+        self._scan, self._progress = scan, progress
 
     def read(self, size: int = -1) -> bytes:
         # libxml2 asks for 4,000 bytes at a time; lxml keeps whatever more it is given for the
         # next requests, so larger blocks save tens of thousands of Python calls (10% of the
-        # check's time).
+        # check's time), and blocks no larger than the processor's cache keep one pass cheap.
         size = BLOCK if size < BLOCK else size
         if self._head:
             out, self._head = self._head[:size], self._head[size:]
@@ -168,6 +163,7 @@ class _Joined:
             if not block:
                 raise AppleHealthError("the file got shorter while it was read")
             self._left -= len(block)
+            self._scan(block)
             if self._progress is not None:
                 self._progress(len(block), None)
             return block
@@ -194,14 +190,9 @@ def read_in_parts(
     try:
         for start, end in itertools.pairwise(cuts):
             workers.append(_Worker(export, start, end, root))
-        total = 2 * (export.size - export.body_offset)
         while not all(w.finished.wait(0.1) for w in workers):
             if progress is not None:
-                done = sum(w.done for w in workers)
-                progress(
-                    export.body_offset + (export.size - export.body_offset) * done // total,
-                    export.size,
-                )
+                progress(export.body_offset + sum(w.done for w in workers), export.size)
         builders = [w.result() for w in workers]
     except OSError:
         builders = [None]

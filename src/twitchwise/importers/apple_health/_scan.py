@@ -72,6 +72,7 @@ _CORRELATION = re.compile(rb"<Correlation\b.*?</Correlation\s*>", re.DOTALL)
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _TOP_LEVEL = (b"<Record", b"<Workout", b"<Correlation")
+_RARE_TOP_LEVEL = _TOP_LEVEL[1:]
 _QUANTITY_BYTES = frozenset(kind.encode() for kind in QUANTITIES)
 _READ_KEYS = frozenset(
     {"type", "unit", "value", "startDate", "endDate", "sourceName", "duration", "durationUnit"}
@@ -82,29 +83,47 @@ _TYPE_AT = len(b'<Record type="')
 
 
 def scan(export: ExportFile, chunks: Iterable[bytes], builder: DayBuilder) -> None:
-    """Feed every top-level Record of a used type, and every Workout, to `builder`.
+    """Feed every top-level Record of a used type, and every Workout, to `builder`."""
+    scanner = Scanner(export, builder)
+    for chunk in chunks:
+        scanner.feed(chunk)
+    scanner.close()
 
+
+class Scanner:
+    """`scan`, pushed to: `feed` each chunk of the body in order, then `close`.
+
+    Pushed so that the bytes libxml2 is about to check can be scanned first, while they are
+    still in the processor's cache (`_parts.read_part`): one pass over memory, not two.
     Each chunk is cut after its last complete top-level element; the unfinished one is carried
     over and completed with the start of the next chunk, so chunks are never copied whole.
     """
-    tail = b""
-    for chunk in chunks:
+
+    def __init__(self, export: ExportFile, builder: DayBuilder) -> None:
+        self._export, self._builder = export, builder
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        export, builder, tail = self._export, self._builder, self._tail
         start = 0
         if tail:
             head = _first_start(chunk, _opens_correlation(tail, chunk))
             if head < 0:
                 if len(tail) > MAX_RUN:
                     raise damaged(export, f"an element is larger than {MAX_RUN >> 20} MiB")
-                tail += chunk
-                continue
+                self._tail = tail + chunk
+                return
             joined = tail + chunk[:head]
             _block(export, joined, 0, len(joined), builder)
             start = head
         cut = _boundary(chunk, start)
         _block(export, chunk, start, cut, builder)
-        tail = chunk[cut:]
-    if tail:
-        _block(export, tail, 0, len(tail), builder)
+        self._tail = chunk[cut:]
+
+    def close(self) -> None:
+        tail, self._tail = self._tail, b""
+        if tail:
+            _block(self._export, tail, 0, len(tail), self._builder)
 
 
 def _opens_correlation(tail: bytes, chunk: bytes) -> bool:
@@ -166,7 +185,11 @@ def _boundary(buf: bytes, start: int) -> int:
     window = 1 << 20
     while True:
         low = max(start, len(buf) - window)
-        cut = max(_rfind_tag(buf, tag, low) for tag in _TOP_LEVEL)
+        # Records are nearly every element: find the last one, then look for the rarer
+        # Workouts and Correlations only after it, not through the whole window.
+        cut = _rfind_tag(buf, b"<Record", low)
+        for tag in _RARE_TOP_LEVEL:
+            cut = max(cut, _rfind_tag(buf, tag, max(low, cut)))
         if cut >= 0 or low == start:
             break
         window *= 4
