@@ -1,6 +1,6 @@
 """Reading an export.xml in parts (one process per core) gives the one-reader answer or none.
 
-A part is scanned and checked on its own (`_parts.read_part`); the parts' builders are merged.
+A part is scanned and checked on its own (`_part.read_part`); the parts' builders are merged.
 The properties that make this safe, checked on generated exports:
 
 - cut at top-level element starts (as `cut_points` cuts), the parts of an export whose layout
@@ -10,12 +10,16 @@ The properties that make this safe, checked on generated exports:
   give the reference's days or one of them fails, and `read_export` then reads the file the
   ordinary way: never a different answer;
 - a damaged export (truncated, a closing tag dropped) always fails in some part, wherever it is
-  cut, and `read_export` then gives the ordinary reader's message, line number included.
+  cut, and `read_export` then gives the ordinary reader's message, line number included;
+- a piece a worker is asked to end early (`Piece.shorten`, when another worker takes over the
+  rest) ends at a top-level element start, and the two pieces give the reference's days; the
+  worker processes' protocol (``stop``, ``cut``, ``take``, ``done``) does what `_part` says.
 """
 
 from __future__ import annotations
 
 import itertools
+import queue
 from pathlib import Path
 
 import pytest
@@ -24,14 +28,10 @@ from hypothesis import strategies as st
 from test_apple_health_properties import exports, write
 from test_apple_health_shapes import generator
 
-from twitchwise.importers.apple_health import AppleHealthError, read_export
+from twitchwise.importers.apple_health import AppleHealthError, _parts, read_export
 from twitchwise.importers.apple_health._days import DayBuilder
-from twitchwise.importers.apple_health._parts import (
-    cut_points,
-    read_in_parts,
-    read_part,
-    root_tag,
-)
+from twitchwise.importers.apple_health._part import Piece, read_part
+from twitchwise.importers.apple_health._parts import _Worker, cut_points, read_in_parts, root_tag
 from twitchwise.importers.apple_health._reference import read_reference
 from twitchwise.importers.apple_health._scan import Unsupported, first_start, scan
 from twitchwise.importers.apple_health._source import ExportFile, locate
@@ -189,3 +189,97 @@ def test_a_cut_inside_a_comment_falls_back_to_the_same_answer(
     export = locate(path)
     assert read_in_parts(export, parts=2) is None
     assert read_export(path, parallel=True).values == read_export(path, parallel=False).values
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exports(), st.floats(0, 1))
+def test_a_piece_shortened_while_read_and_its_rest_equal_the_reference(
+    data: bytes, where: float
+) -> None:
+    path = write(data)
+    try:
+        export = locate(path)
+        if not scans(export):
+            return
+        root = root_tag(export)
+        offset = export.body_offset + int(where * (len(data) - export.body_offset))
+        ends: list[int | None] = []
+
+        def ask(piece: Piece) -> None:
+            if not ends:
+                ends.append(piece.shorten(offset))
+
+        builder = read_part(export, export.body_offset, len(data), root, poll=ask)
+        (end,) = ends
+        if end is not None:
+            assert offset <= end < len(data)
+            assert first_start(data[end:]) == 0  # a top-level element starts there
+            read_part(export, end, len(data), root, builder=builder)
+        truth = reference(export)
+        assert builder.values() == truth.values()
+        assert builder.used == truth.used
+    finally:
+        path.unlink()
+
+
+def said(events: queue.Queue[tuple[_Worker, bytes]]) -> bytes:
+    return events.get(timeout=60)[1]
+
+
+def test_a_worker_process_hands_over_the_rest_of_its_piece(watch_export: Path) -> None:
+    export = locate(watch_export)
+    data = watch_export.read_bytes()
+    middle = (export.body_offset + export.size) // 2
+    events: queue.Queue[tuple[_Worker, bytes]] = queue.Queue()
+    worker = _Worker(export, export.body_offset, export.size, root_tag(export), events)
+    try:
+        worker.send(b"stop %d" % middle)  # arrives before the first block is read
+        reply = said(events)
+        assert reply.startswith(b"cut ")
+        cut = int(reply.split()[1])
+        assert middle <= cut < export.size and first_start(data[cut:]) == 0
+        assert said(events) == b"idle"
+        assert worker.done == cut - export.body_offset  # it stopped at the cut
+        worker.take(cut, export.size)  # here the same worker takes the rest
+        assert said(events) == b"idle"
+        worker.send(b"stop %d" % middle)  # too late: its piece is finished
+        assert said(events) == b"cut none"
+        worker.finish()
+        assert said(events) == b"ok"
+        assert worker.builder is not None
+        assert worker.builder.values() == read_export(watch_export, parallel=False).values
+    finally:
+        worker.stop()
+
+
+@pytest.fixture(scope="module")
+def larger_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Parts of several blocks (`_part.BLOCK`), so that a worker can stop inside its part."""
+    path = tmp_path_factory.mktemp("parts") / "export.xml"
+    generator().generate(path, 12.0, shape="watch")
+    return path
+
+
+def test_workers_that_keep_handing_over_give_the_one_reader_answer(
+    larger_export: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no lower limit, every idle worker takes half of what another has left, again and
+    again: many pieces, cut wherever the workers happen to be, and still the same days."""
+    monkeypatch.setattr(_parts, "STEAL_FROM", 1)
+    handed: list[bytes] = []
+    original = _parts._Crew._handed_over
+
+    def count(crew: _parts._Crew, worker: _Worker, end: bytes) -> None:
+        handed.append(end)
+        original(crew, worker, end)
+
+    monkeypatch.setattr(_parts._Crew, "_handed_over", count)
+    one = read_export(larger_export, parallel=False)
+    for _attempt in range(5):  # workers that happen to end together hand nothing over
+        merged = read_in_parts(locate(larger_export), parts=3)
+        assert merged is not None
+        assert merged.values() == one.values
+        assert merged.used == one.summary.records_used
+        if any(end != b"none" for end in handed):
+            break
+    assert any(end != b"none" for end in handed)

@@ -11,7 +11,10 @@ instead, and each part can be scanned *and* checked on its own:
   every part is: a cut that falls anywhere else (inside a comment, a CDATA section or a
   Correlation) leaves its part unbalanced, so that part fails;
 - each part's `DayBuilder` is sent back pickled, and the builders are merged (sums add, per-source
-  totals add, means add their sums and counts, intervals are concatenated and sorted later).
+  totals add, means add their sums and counts, intervals are concatenated and sorted later);
+- a worker that finishes early takes over the second half of what the slowest one has left,
+  cut at an element start the same way (`_part`): an export's halves rarely cost the same
+  (sleep records, workouts and the types the diary uses sit wherever the phone wrote them).
 
 This is only a faster way to the same answer. Anything unusual in any part (a damaged byte, a
 layout the scanner hands over, a cut in an odd place, a worker that cannot start) makes
@@ -21,30 +24,29 @@ gives the same error message, with the same line number, as it always did.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-import json
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO
 
 from .._base import Progress
 from ._days import DayBuilder
-from ._scan import Scanner, Unsupported, first_start
-from ._source import AppleHealthError, ExportFile, _RunGuard
-from ._validate import _Discard
+from ._part import start_after
+from ._scan import Unsupported
+from ._source import ExportFile
 
 PARTS_FROM = 24 << 20
 """From this size of a plain export.xml on, `read_export` reads it in parts."""
 MAX_PARTS = 4
-WINDOW = 4 << 20
-"""How far past the ideal cut point a top-level element start is looked for."""
-_CLOSE = b"</HealthData>"
-BLOCK = 1 << 20
+STEAL_FROM = 4 << 20
+"""A worker with less than this left to read is not asked to share it (splitting costs a
+round trip and a second parser; 4 MiB is about 25 ms of reading)."""
 
 
 def part_count() -> int:
@@ -64,28 +66,12 @@ def cut_points(export: ExportFile, parts: int) -> list[int] | None:
     with export.path.open("rb") as fh:
         for i in range(1, parts):
             ideal = max(start + (size - start) * i // parts, cuts[-1] + 1)
-            at = _start_after(fh, ideal)
+            at = start_after(fh, ideal)
             if at < 0:
                 return None
             cuts.append(ideal + at)
     cuts.append(size)
     return cuts if all(a < b for a, b in itertools.pairwise(cuts)) else None
-
-
-def _start_after(fh: IO[bytes], offset: int) -> int:
-    """How far past `offset` the first top-level element start is (-1: none within `WINDOW`).
-
-    Usually a few hundred bytes, so a small window is tried before the whole of it; a start
-    found in the window's second half is looked at again in a larger one, so that the close
-    of a Correlation around it (which makes it not top-level) is in view.
-    """
-    size = 64 << 10
-    while True:
-        fh.seek(offset)
-        at = first_start(fh.read(size))
-        if size >= WINDOW or 0 <= at < size // 2:
-            return at
-        size = min(size * 8, WINDOW)
 
 
 def root_tag(export: ExportFile) -> bytes:
@@ -97,78 +83,6 @@ def root_tag(export: ExportFile) -> bytes:
     if end < 0 or head[end - 1 : end] == b"/":
         raise Unsupported("an unusual root element")
     return head[: end + 1]
-
-
-def read_part(
-    export: ExportFile,
-    start: int,
-    end: int,
-    root: bytes,
-    progress: Progress | None = None,
-) -> DayBuilder:
-    """Scan and check the body bytes ``[start, end)`` as a part (see the module docstring).
-
-    One pass: libxml2 pulls the part block by block, and each block is scanned just before
-    libxml2 gets it, while it is still in the processor's cache (an eighth faster than reading
-    the part twice, once per reader). Raises `AppleHealthError` or `Unsupported` when the part
-    is not what the fast path expects.
-    """
-    from lxml import etree  # in the worker: the command that starts it never needs lxml
-
-    first, last = start == export.body_offset, end == export.size
-    builder = DayBuilder()
-    scanner = Scanner(export, builder)
-    parser = etree.XMLParser(
-        target=_Discard(), huge_tree=True, resolve_entities=False, no_network=True
-    )
-    head = b"" if first else root
-    tail = b"" if last else _CLOSE
-    with export.path.open("rb") as raw:
-        raw.seek(start)
-        body = _Joined(head, _RunGuard(raw, export), end - start, tail, scanner.feed, progress)
-        try:
-            etree.parse(body, parser)
-        except etree.XMLSyntaxError as exc:
-            raise AppleHealthError(f"part {start}-{end} is not well-formed: {exc}") from exc
-    scanner.close()
-    return builder
-
-
-class _Joined:
-    """A file-like object for libxml2's pull parser: `head`, then `length` bytes of `fh`,
-    each block handed to `scan` first, then `tail`."""
-
-    def __init__(
-        self,
-        head: bytes,
-        fh: _RunGuard,
-        length: int,
-        tail: bytes,
-        scan: Callable[[bytes], None],
-        progress: Progress | None,
-    ) -> None:
-        self._head, self._fh, self._left, self._tail = head, fh, length, tail
-        self._scan, self._progress = scan, progress
-
-    def read(self, size: int = -1) -> bytes:
-        # libxml2 asks for 4,000 bytes at a time; lxml keeps whatever more it is given for the
-        # next requests, so larger blocks save tens of thousands of Python calls (10% of the
-        # check's time), and blocks no larger than the processor's cache keep one pass cheap.
-        size = BLOCK if size < BLOCK else size
-        if self._head:
-            out, self._head = self._head[:size], self._head[size:]
-            return out
-        if self._left > 0:
-            block = self._fh.read(min(size, self._left))
-            if not block:
-                raise AppleHealthError("the file got shorter while it was read")
-            self._left -= len(block)
-            self._scan(block)
-            if self._progress is not None:
-                self._progress(len(block), None)
-            return block
-        out, self._tail = self._tail[:size], self._tail[size:]
-        return out
 
 
 def read_in_parts(
@@ -186,28 +100,86 @@ def read_in_parts(
         return None
     if cuts is None:
         return None
+    events: queue.Queue[tuple[_Worker, bytes]] = queue.Queue()
     workers: list[_Worker] = []
     try:
         for start, end in itertools.pairwise(cuts):
-            workers.append(_Worker(export, start, end, root))
-        while not all(w.finished.wait(0.1) for w in workers):
-            if progress is not None:
-                progress(export.body_offset + sum(w.done for w in workers), export.size)
-        builders = [w.result() for w in workers]
+            workers.append(_Worker(export, start, end, root, events))
+        builders = _Crew(workers, events).run(
+            None
+            if progress is None
+            else lambda done: progress(export.body_offset + done, export.size)
+        )
     except OSError:
-        builders = [None]
+        builders = None
     finally:
         for w in workers:
             w.stop()
-    if any(b is None for b in builders):
+    if builders is None:
         return None
     merged = DayBuilder()
     for builder in builders:
-        assert builder is not None
         merged.merge(builder)
     if progress is not None:
         progress(export.size, export.size)
     return merged
+
+
+class _Crew:
+    """The launcher's side of the protocol in `_part`: hand the second half of the slowest
+    worker's rest to whichever worker is idle, one hand-over at a time, until nobody has
+    `STEAL_FROM` bytes left; then tell every worker it is done and collect the builders."""
+
+    def __init__(self, workers: list[_Worker], events: queue.Queue[tuple[_Worker, bytes]]):
+        self.workers, self.events = workers, events
+        self.idle: list[_Worker] = []
+        self.asked: _Worker | None = None
+        """The worker asked to stop early, whose ``cut`` reply is awaited."""
+        self.steal = os.name == "posix"  # workers look for requests with select() on a pipe
+
+    def run(self, progress: Callable[[int], None] | None) -> list[DayBuilder] | None:
+        builders: dict[_Worker, DayBuilder] = {}
+        while len(builders) < len(self.workers):
+            try:
+                worker, event = self.events.get(timeout=0.1)
+            except queue.Empty:
+                if progress is not None:
+                    progress(sum(w.done for w in self.workers))
+                continue
+            if event == b"idle":
+                self.idle.append(worker)
+            elif event.startswith(b"cut "):
+                self._handed_over(worker, event[4:])
+            elif event == b"ok" and worker.builder is not None:
+                builders[worker] = worker.builder
+                continue
+            else:  # "fail", or the worker ended without an answer
+                return None
+            self._assign()
+        return [builders[w] for w in self.workers]
+
+    def _handed_over(self, worker: _Worker, end: bytes) -> None:
+        assert worker is self.asked
+        self.asked = None
+        if end != b"none":
+            thief = self.idle.pop(0)
+            thief.take(int(end), worker.end)
+            worker.end = int(end)
+
+    def _assign(self) -> None:
+        if self.asked is not None or not self.idle:
+            return
+        busy = [w for w in self.workers if w not in self.idle and not w.finishing]
+        slowest = max(busy, key=lambda w: w.end - w.position, default=None)
+        if slowest is not None:
+            left = slowest.end - slowest.position
+            if self.steal and left >= STEAL_FROM:
+                self.asked = slowest
+                slowest.send(b"stop %d" % (slowest.position + left // 2))
+            return
+        for w in self.idle:
+            w.finish()
+        self.idle.clear()
 
 
 _LAUNCH = """
@@ -217,100 +189,89 @@ for name, path in (("importers", base), ("importers.apple_health", base + "/appl
     package = types.ModuleType("twitchwise." + name)
     package.__path__ = [path]
     sys.modules[package.__name__] = package
-from twitchwise.importers.apple_health._parts import _main
-raise SystemExit(_main(sys.argv[1], sys.stdout.buffer))
+from twitchwise.importers.apple_health._part import _main
+raise SystemExit(_main(sys.argv[1:], sys.stdin.fileno(), sys.stdout.buffer))
 """
 """How a worker starts: ``python -m`` would run `twitchwise.importers`' ``__init__``, which loads
-and registers every importer (Health Connect, Fitbit, Garmin); a worker needs only this package's
-modules, so it puts bare package objects in their place (half of a worker's start-up time)."""
+and registers every importer (Health Connect, Fitbit, Garmin); a worker needs only `_part` and
+what it uses, so it puts bare package objects in their place (half of a worker's start-up)."""
 
 
 class _Worker:
-    """One part in a child Python process: ``progress N`` lines, then ``ok N`` and N bytes of
-    pickled `DayBuilder`, or ``fail``. A plain subprocess (not multiprocessing), so it works
-    whatever the caller's main module is and never forks the parent's threads."""
+    """One worker process (`_part`), as seen from the launcher: what it says is read by a
+    thread and put on `events`; ``progress`` lines only update `done` and `position`.
+    A plain subprocess (not multiprocessing), so it works whatever the caller's main module
+    is and never forks the parent's threads."""
 
-    def __init__(self, export: ExportFile, start: int, end: int, root: bytes) -> None:
-        spec = json.dumps(
-            {
-                "path": str(export.path),
-                "size": export.size,
-                "body_offset": export.body_offset,
-                "body_line": export.body_line,
-                "start": start,
-                "end": end,
-                "root": root.decode("latin-1"),
-            }
-        )
+    def __init__(
+        self,
+        export: ExportFile,
+        start: int,
+        end: int,
+        root: bytes,
+        events: queue.Queue[tuple[_Worker, bytes]],
+    ) -> None:
+        self.position, self.end = start, end
         self.done = 0
-        self.finished = threading.Event()
-        self._payload: bytes | None = None
+        self.finishing = False
+        self.builder: DayBuilder | None = None
+        self._events = events
+        args = [export.path, export.size, export.body_offset, export.body_line, start, end]
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, spec],
+            [sys.executable, "-c", _LAUNCH, *map(str, args), root.hex()],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
+    def take(self, start: int, end: int) -> None:
+        self.position, self.end = start, end
+        self.send(b"take %d %d" % (start, end))
+
+    def finish(self) -> None:
+        self.finishing = True
+        self.send(b"done")
+
+    def send(self, line: bytes) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        stdin.write(line + b"\n")
+        stdin.flush()
+
     def _read(self) -> None:
         out = self._proc.stdout
         assert out is not None
+        said = b"gone"
         try:
             for line in iter(out.readline, b""):
                 if line.startswith(b"progress "):
-                    self.done = int(line.split()[1])
+                    _, done, position = line.split()
+                    self.done, self.position = int(done), int(position)
                 elif line.startswith(b"ok "):
-                    self._payload = out.read(int(line.split()[1]))
+                    self.builder = _unpickle(out, int(line.split()[1]))
+                    said = b"ok"
                     break
+                else:
+                    self._events.put((self, line.strip()))
         finally:
-            self.finished.set()
-
-    def result(self) -> DayBuilder | None:
-        self.finished.wait()
-        self._reader.join()
-        if self._proc.wait() != 0 or self._payload is None:
-            return None
-        builder = pickle.loads(self._payload)
-        return builder if isinstance(builder, DayBuilder) else None
+            self._events.put((self, said))
 
     def stop(self) -> None:
         if self._proc.poll() is None:
             self._proc.terminate()
         self._proc.wait()
         self._reader.join()
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):  # a request the worker never read
+                    pipe.close()
 
 
-def _main(spec: str, out: IO[bytes]) -> int:
-    raw = json.loads(spec)
-    export = ExportFile(Path(raw["path"]), None, raw["size"], raw["body_offset"], raw["body_line"])
-    done = 0
-    next_report = 0
-
-    def progress(step: int, _total: int | None) -> None:
-        nonlocal done, next_report
-        done += step
-        if done >= next_report:
-            out.write(b"progress %d\n" % done)
-            out.flush()
-            next_report = done + (4 << 20)
-
-    try:
-        builder = read_part(
-            export, raw["start"], raw["end"], raw["root"].encode("latin-1"), progress
-        )
-    except (AppleHealthError, Unsupported, RecursionError):
-        out.write(b"fail\n")
-        return 1
-    payload = pickle.dumps(builder, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(b"ok %d\n" % len(payload))
-    out.write(payload)
-    out.flush()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1], sys.stdout.buffer))
+def _unpickle(out: IO[bytes], length: int) -> DayBuilder | None:
+    payload = out.read(length)
+    if len(payload) != length:
+        return None
+    builder = pickle.loads(payload)
+    return builder if isinstance(builder, DayBuilder) else None

@@ -94,7 +94,7 @@ class Scanner:
     """`scan`, pushed to: `feed` each chunk of the body in order, then `close`.
 
     Pushed so that the bytes libxml2 is about to check can be scanned first, while they are
-    still in the processor's cache (`_parts.read_part`): one pass over memory, not two.
+    still in the processor's cache (`_part.read_part`): one pass over memory, not two.
     Each chunk is cut after its last complete top-level element; the unfinished one is carried
     over and completed with the start of the next chunk, so chunks are never copied whole.
     """

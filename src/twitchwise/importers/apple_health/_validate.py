@@ -20,17 +20,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from .._base import Progress
+from ._part import Discard
 from ._source import CHUNK, AppleHealthError, ExportFile, damaged
 
 if TYPE_CHECKING:
     from lxml import etree
-
-
-class _Discard:
-    """A parser target that keeps nothing: libxml2 only checks the syntax."""
-
-    def close(self) -> None:
-        return None
 
 
 class Checker:
@@ -41,7 +35,7 @@ class Checker:
 
         self.export = export
         self._parser = etree.XMLParser(
-            target=_Discard(), huge_tree=True, resolve_entities=False, no_network=True
+            target=Discard(), huge_tree=True, resolve_entities=False, no_network=True
         )
 
     def feed(self, chunk: bytes) -> None:
@@ -96,7 +90,7 @@ def check_whole(export: ExportFile, progress: Progress | None = None) -> None:
     from lxml import etree
 
     parser = etree.XMLParser(
-        target=_Discard(), huge_tree=True, resolve_entities=False, no_network=True
+        target=Discard(), huge_tree=True, resolve_entities=False, no_network=True
     )
     with export.open() as fh:
         skip = export.body_offset
