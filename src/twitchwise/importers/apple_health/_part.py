@@ -25,7 +25,7 @@ import select
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 from ._days import DayBuilder
 from ._scan import Scanner, Unsupported, first_start
@@ -38,6 +38,9 @@ its next requests (tens of thousands fewer Python calls), and a block this size 
 processor's cache when it is checked just after being scanned."""
 WINDOW = 4 << 20
 """How far past an offset a top-level element start is looked for."""
+REPORT_EVERY = 2 << 20
+"""How often a worker says how far it is: often enough for a progress bar and for the
+launcher to halve what a worker has left about evenly, rarely enough to cost nothing."""
 
 
 class Discard:
@@ -189,6 +192,7 @@ class _Worker:
         self.builder = DayBuilder()
         self.done = 0
         self.position = 0
+        self._next_report = 0
         self._stealable = os.name == "posix"  # select() on a pipe: POSIX only
 
     def run(self, start: int, end: int) -> None:
@@ -215,7 +219,9 @@ class _Worker:
     def _advance(self, step: int) -> None:
         self.done += step
         self.position += step
-        self._say(b"progress %d %d" % (self.done, self.position))
+        if self.done >= self._next_report:
+            self._say(b"progress %d %d" % (self.done, self.position))
+            self._next_report = self.done + REPORT_EVERY
 
     def _look(self, piece: Piece) -> None:
         line = self.commands.poll()
@@ -249,5 +255,14 @@ def _main(args: list[str], commands: int, out: IO[bytes]) -> int:
     return 0
 
 
+def run_worker() -> NoReturn:
+    """The worker process's whole life. It ends with `os._exit` once its answer is flushed,
+    as multiprocessing's workers do: the launcher waits for the exit, and tearing down an
+    interpreter that has loaded lxml is time nobody needs (nothing is left to clean up)."""
+    code = _main(sys.argv[1:], sys.stdin.fileno(), sys.stdout.buffer)
+    sys.stdout.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:], sys.stdin.fileno(), sys.stdout.buffer))
+    run_worker()

@@ -189,8 +189,8 @@ for name, path in (("importers", base), ("importers.apple_health", base + "/appl
     package = types.ModuleType("twitchwise." + name)
     package.__path__ = [path]
     sys.modules[package.__name__] = package
-from twitchwise.importers.apple_health._part import _main
-raise SystemExit(_main(sys.argv[1:], sys.stdin.fileno(), sys.stdout.buffer))
+from twitchwise.importers.apple_health._part import run_worker
+run_worker()
 """
 """How a worker starts: ``python -m`` would run `twitchwise.importers`' ``__init__``, which loads
 and registers every importer (Health Connect, Fitbit, Garmin); a worker needs only `_part` and
