@@ -29,6 +29,7 @@ machine its wall-clock time is about the 2-core bound, not its CPU time.
     python benchmarks/apple_health.py --size-mb 1024 --shapes watch
     python benchmarks/apple_health.py --size-mb 100 --alternatives --skip-healthkit
     python benchmarks/apple_health.py --skip-healthkit --compare-src /tmp/before/src
+    python benchmarks/apple_health.py --size-mb 200 --repeat 8 --compare-src /tmp/before/src
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -237,6 +239,13 @@ def main() -> None:
     parser.add_argument(
         "--compare-src", type=Path, help="also time the command from another checkout's src"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="then run the command (and --compare-src's) this many more times, taking turns, "
+        "and print the median and range: one run hides a spread of a tenth",
+    )
     args = parser.parse_args()
 
     OUT.mkdir(exist_ok=True)
@@ -287,6 +296,8 @@ def bench_shape(shape: str, size_mb: float, args: argparse.Namespace) -> None:
             run = measure("(before) import apple-health (command)", cmd, before)
             run.note = ""
             report(run, size)
+    if args.repeat > 1:
+        repeated(xml, size, args)
     run = measure("twitchwise read_export", [sys.executable, "-c", TWITCHWISE, str(xml)])
     runs.append(run)
     found = json.loads(run.note)
@@ -327,6 +338,30 @@ def bench_shape(shape: str, size_mb: float, args: argparse.Namespace) -> None:
                 f"{two_core_bound(other) / max(two_core_bound(ours), 1e-3):.1f}x by the "
                 "two-core bound"
             )
+
+
+def repeated(xml: Path, size: int, args: argparse.Namespace) -> None:
+    """The whole command `args.repeat` times, and the `--compare-src` checkout's taking turns with
+    it (so both meet the same drift of the machine), each into a fresh diary."""
+    versions: dict[str, dict[str, str] | None] = {"twitchwise import apple-health (command)": None}
+    if args.compare_src is not None:
+        before = {**os.environ, "PYTHONPATH": str(args.compare_src)}
+        versions["(before) import apple-health (command)"] = before
+    seconds: dict[str, list[float]] = {name: [] for name in versions}
+    for _ in range(args.repeat):
+        for name, env in versions.items():
+            with tempfile.TemporaryDirectory() as folder:
+                db = f"sqlite:///{Path(folder) / 'diary.db'}"
+                head = [str(TWITCHWISE_CLI)] if env is None else [sys.executable, "-c", LAUNCH]
+                cmd = [*head, "--db", db, "import", "apple-health", str(xml)]
+                seconds[name].append(measure(name, cmd, env).seconds)
+    for name, times in seconds.items():
+        middle = statistics.median(times)
+        print(
+            f"{name}, {len(times)} runs: median {middle:.3f} s ({size / middle / 1e6:.1f} MB/s), "
+            f"fastest {min(times):.3f} s, slowest {max(times):.3f} s",
+            flush=True,
+        )
 
 
 def two_core_bound(run: Run) -> float:
