@@ -139,11 +139,15 @@ def test_a_damaged_export_fails_in_some_part(
         path.unlink()
 
 
+def watch_shaped(factory: pytest.TempPathFactory, size_mb: float) -> Path:
+    path = factory.mktemp("parts") / "export.xml"
+    generator().generate(path, size_mb, shape="watch")
+    return path
+
+
 @pytest.fixture(scope="module")
 def watch_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("parts") / "export.xml"
-    generator().generate(path, 2.0, shape="watch")
-    return path
+    return watch_shaped(tmp_path_factory, 2.0)
 
 
 @pytest.mark.parametrize("parts", [2, 3])
@@ -255,9 +259,7 @@ def test_a_worker_process_hands_over_the_rest_of_its_piece(watch_export: Path) -
 @pytest.fixture(scope="module")
 def larger_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Parts of several blocks (`_part.BLOCK`), so that a worker can stop inside its part."""
-    path = tmp_path_factory.mktemp("parts") / "export.xml"
-    generator().generate(path, 12.0, shape="watch")
-    return path
+    return watch_shaped(tmp_path_factory, 12.0)
 
 
 def test_workers_that_keep_handing_over_give_the_one_reader_answer(
