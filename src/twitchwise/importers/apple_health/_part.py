@@ -25,11 +25,14 @@ import select
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from ._days import DayBuilder
 from ._scan import Scanner, Unsupported, first_start
 from ._source import AppleHealthError, ExportFile, _RunGuard
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 CLOSE = b"</HealthData>"
 BLOCK = 1 << 20
@@ -43,11 +46,27 @@ REPORT_EVERY = 2 << 20
 launcher to halve what a worker has left about evenly, rarely enough to cost nothing."""
 
 
-class Discard:
+HANDS_OVER = os.name == "posix"
+"""Whether workers hand over work: a worker looks for ``stop`` between blocks with select() on
+its stdin, which works on pipes on POSIX only."""
+
+
+class _Discard:
     """A parser target that keeps nothing: libxml2 only checks the syntax."""
 
     def close(self) -> None:
         return None
+
+
+def checking_parser() -> etree.XMLParser:
+    """libxml2 with an empty target: it checks every tag, attribute, entity and character of
+    what it is given without building elements or calling Python (huge_tree: exports exceed
+    libxml2's default limits; no entities resolved, no network)."""
+    from lxml import etree  # loaded by the processes that check, never by the command itself
+
+    return etree.XMLParser(
+        target=_Discard(), huge_tree=True, resolve_entities=False, no_network=True
+    )
 
 
 def start_after(fh: IO[bytes], offset: int) -> int:
@@ -71,7 +90,7 @@ def read_part(
     start: int,
     end: int,
     root: bytes,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     builder: DayBuilder | None = None,
     poll: Callable[[Piece], None] | None = None,
 ) -> DayBuilder:
@@ -79,17 +98,15 @@ def read_part(
 
     One pass: libxml2 pulls the part block by block, and each block is scanned just before
     libxml2 gets it, while it is still in the processor's cache (an eighth faster than reading
-    the part twice, once per reader). `poll` is called before each block with the `Piece`,
-    which it may `shorten`. Raises `AppleHealthError` or `Unsupported` when the part is not
-    what the fast path expects.
+    the part twice, once per reader). `progress` is called after each block with its length and
+    the position reached; `poll` before each block with the `Piece`, which it may `shorten`.
+    Raises `AppleHealthError` or `Unsupported` when the part is not what the fast path expects.
     """
     from lxml import etree  # in the worker: the command that starts it never needs lxml
 
     builder = DayBuilder() if builder is None else builder
     scanner = Scanner(export, builder)
-    parser = etree.XMLParser(
-        target=Discard(), huge_tree=True, resolve_entities=False, no_network=True
-    )
+    parser = checking_parser()
     with export.path.open("rb") as raw:
         piece = Piece(export, raw, start, end, root, scanner.feed, progress, poll)
         try:
@@ -113,10 +130,10 @@ class Piece:
         end: int,
         root: bytes,
         scan: Callable[[bytes], None],
-        progress: Callable[[int], None] | None,
+        progress: Callable[[int, int], None] | None,
         poll: Callable[[Piece], None] | None,
     ) -> None:
-        self.export, self.start, self.end, self.position = export, start, end, start
+        self.export, self.end, self.position = export, end, start
         self._head = b"" if start == export.body_offset else root
         self._tail = b"" if end == export.size else CLOSE
         raw.seek(start)
@@ -137,7 +154,7 @@ class Piece:
             self.position += len(block)
             self._scan(block)
             if self._progress is not None:
-                self._progress(len(block))
+                self._progress(len(block), self.position)
             return block
         out, self._tail = self._tail[:size], self._tail[size:]
         return out
@@ -191,13 +208,10 @@ class _Worker:
         self.export, self.root, self.commands, self.out = export, root, commands, out
         self.builder = DayBuilder()
         self.done = 0
-        self.position = 0
         self._next_report = 0
-        self._stealable = os.name == "posix"  # select() on a pipe: POSIX only
 
     def run(self, start: int, end: int) -> None:
         while True:
-            self.position = start
             read_part(
                 self.export,
                 start,
@@ -205,7 +219,7 @@ class _Worker:
                 self.root,
                 self._advance,
                 self.builder,
-                self._look if self._stealable else None,
+                self._look if HANDS_OVER else None,
             )
             self._say(b"idle")
             command = self.commands.wait().split()
@@ -216,11 +230,10 @@ class _Worker:
                 return
             start, end = int(command[1]), int(command[2])
 
-    def _advance(self, step: int) -> None:
+    def _advance(self, step: int, position: int) -> None:
         self.done += step
-        self.position += step
         if self.done >= self._next_report:
-            self._say(b"progress %d %d" % (self.done, self.position))
+            self._say(b"progress %d %d" % (self.done, position))
             self._next_report = self.done + REPORT_EVERY
 
     def _look(self, piece: Piece) -> None:

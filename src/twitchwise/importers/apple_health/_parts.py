@@ -37,7 +37,7 @@ from typing import IO
 
 from .._base import Progress
 from ._days import DayBuilder
-from ._part import start_after
+from ._part import HANDS_OVER, start_after
 from ._scan import Unsupported
 from ._source import ExportFile
 
@@ -135,7 +135,6 @@ class _Crew:
         self.idle: list[_Worker] = []
         self.asked: _Worker | None = None
         """The worker asked to stop early, whose ``cut`` reply is awaited."""
-        self.steal = os.name == "posix"  # workers look for requests with select() on a pipe
 
     def run(self, progress: Callable[[int], None] | None) -> list[DayBuilder] | None:
         builders: dict[_Worker, DayBuilder] = {}
@@ -169,11 +168,11 @@ class _Crew:
     def _assign(self) -> None:
         if self.asked is not None or not self.idle:
             return
-        busy = [w for w in self.workers if w not in self.idle and not w.finishing]
+        busy = [w for w in self.workers if w not in self.idle]
         slowest = max(busy, key=lambda w: w.end - w.position, default=None)
         if slowest is not None:
             left = slowest.end - slowest.position
-            if self.steal and left >= STEAL_FROM:
+            if HANDS_OVER and left >= STEAL_FROM:
                 self.asked = slowest
                 slowest.send(b"stop %d" % (slowest.position + left // 2))
             return
@@ -213,7 +212,6 @@ class _Worker:
     ) -> None:
         self.position, self.end = start, end
         self.done = 0
-        self.finishing = False
         self.builder: DayBuilder | None = None
         self._events = events
         args = [export.path, export.size, export.body_offset, export.body_line, start, end]
@@ -231,7 +229,6 @@ class _Worker:
         self.send(b"take %d %d" % (start, end))
 
     def finish(self) -> None:
-        self.finishing = True
         self.send(b"done")
 
     def send(self, line: bytes) -> None:

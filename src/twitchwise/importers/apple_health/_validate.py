@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from .._base import Progress
-from ._part import Discard
+from ._part import checking_parser
 from ._source import CHUNK, AppleHealthError, ExportFile, damaged
 
 if TYPE_CHECKING:
@@ -31,12 +31,8 @@ class Checker:
     """Feed chunks in order; `close` raises `AppleHealthError` if the body is not well-formed."""
 
     def __init__(self, export: ExportFile) -> None:
-        from lxml import etree  # loaded by the processes that check, not by the command itself
-
         self.export = export
-        self._parser = etree.XMLParser(
-            target=Discard(), huge_tree=True, resolve_entities=False, no_network=True
-        )
+        self._parser = checking_parser()
 
     def feed(self, chunk: bytes) -> None:
         from lxml import etree
@@ -89,9 +85,7 @@ def check_whole(export: ExportFile, progress: Progress | None = None) -> None:
     chunks to it (the push parser looks ahead for complete tags)."""
     from lxml import etree
 
-    parser = etree.XMLParser(
-        target=Discard(), huge_tree=True, resolve_entities=False, no_network=True
-    )
+    parser = checking_parser()
     with export.open() as fh:
         skip = export.body_offset
         while skip:
