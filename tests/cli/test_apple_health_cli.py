@@ -224,3 +224,68 @@ def test_the_command_starts_its_workers_without_lxml_or_the_other_importers() ->
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_command_starts_its_workers_before_it_loads_typer(tmp_path: Path) -> None:
+    """``twitchwise import apple-health export.xml`` starts its workers first thing
+    (`cli._early`): they are launched once, before Typer is loaded, the import takes them, and
+    the diary gets the one-reader values."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from twitchwise.importers.apple_health import read_export
+
+    export = tmp_path / "export.xml"
+    benchmark_script("generate_apple_health").generate(export, 1.5, shape="watch")
+    probe = (
+        "import json, sys\n"
+        "from twitchwise.importers.apple_health import _parts, _read\n"
+        "_parts.PARTS_FROM = _read.PARTS_FROM = 1 << 20\n"
+        "_parts.part_count = lambda: 2\n"
+        "launched, taken = [], []\n"
+        "launch, take = _parts._launch, _parts._take_early\n"
+        "_parts._launch = lambda *a: launched.append('typer' in sys.modules) or launch(*a)\n"
+        "_parts._take_early = lambda *a: taken.append(found := take(*a)) or found\n"
+        f"sys.argv = ['twitchwise', 'import', 'apple-health', {str(export)!r}]\n"
+        "from twitchwise.cli import main\n"
+        "code = 0\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "print('RESULT ' + json.dumps([code, launched, [t is not None for t in taken]]))\n"
+    )
+    env = {**os.environ, "TWITCHWISE_DB": f"sqlite:///{tmp_path / 'new.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
+    )
+    line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+    assert line, done.stdout + done.stderr
+    assert json.loads(line[-1].removeprefix("RESULT ")) == [0, [False], [True]]
+    truth = read_export(export, parallel=False).values
+    assert imported(env["TWITCHWISE_DB"]) == sorted((v.day, v.metric, v.value) for v in truth)
+
+
+@pytest.mark.parametrize(
+    ("argv", "path"),
+    [
+        (["import", "apple-health", "export.xml"], "export.xml"),
+        (["--db", "x.db", "import", "apple-health", "--dry-run", "a b.xml"], "a b.xml"),
+        (["--as", "me@example.org", "import", "apple-health", "e.xml", "--dry-run"], "e.xml"),
+        (["import", "apple-health", "--help"], None),
+        (["import", "apple-health", "e.xml", "-h"], None),
+        (["import", "apple-health"], None),
+        (["import", "apple-health", "a.xml", "b.xml"], None),
+        (["import", "health-connect", "e.db"], None),
+        (["log", "left_thigh"], None),
+        ([], None),
+    ],
+)
+def test_the_early_start_reads_the_command_line_as_typer_will(
+    argv: list[str], path: str | None
+) -> None:
+    from twitchwise.cli._early import apple_health_path
+
+    assert apple_health_path(argv) == path

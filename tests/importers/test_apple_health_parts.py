@@ -28,10 +28,10 @@ from hypothesis import strategies as st
 from test_apple_health_properties import exports, write
 from test_apple_health_shapes import generator
 
-from twitchwise.importers.apple_health import AppleHealthError, _parts, read_export
+from twitchwise.importers.apple_health import AppleHealthError, _parts, read_export, start_early
 from twitchwise.importers.apple_health._days import DayBuilder
-from twitchwise.importers.apple_health._part import Piece, read_part
-from twitchwise.importers.apple_health._parts import _Worker, cut_points, read_in_parts, root_tag
+from twitchwise.importers.apple_health._part import Piece, cut_points, read_part, root_tag
+from twitchwise.importers.apple_health._parts import _Worker, read_in_parts
 from twitchwise.importers.apple_health._reference import read_reference
 from twitchwise.importers.apple_health._scan import Unsupported, first_start, scan
 from twitchwise.importers.apple_health._source import ExportFile, locate
@@ -235,7 +235,7 @@ def test_a_worker_process_hands_over_the_rest_of_its_piece(watch_export: Path) -
     data = watch_export.read_bytes()
     middle = (export.body_offset + export.size) // 2
     events: queue.Queue[tuple[_Worker, bytes]] = queue.Queue()
-    worker = _Worker(export, export.body_offset, export.size, root_tag(export), events)
+    worker = _Worker(export.path, 0, 1, events)  # the one part: the whole body
     try:
         worker.send(b"stop %d" % middle)  # arrives before the first block is read
         reply = said(events)
@@ -243,6 +243,7 @@ def test_a_worker_process_hands_over_the_rest_of_its_piece(watch_export: Path) -
         cut = int(reply.split()[1])
         assert middle <= cut < export.size and first_start(data[cut:]) == 0
         assert said(events) == b"idle"
+        assert worker.part == (export.body_offset, export.size)
         assert worker.done == cut - export.body_offset  # it stopped at the cut
         worker.take(cut, export.size)  # here the same worker takes the rest
         assert said(events) == b"idle"
@@ -285,3 +286,83 @@ def test_workers_that_keep_handing_over_give_the_one_reader_answer(
         if any(end != b"none" for end in handed):
             break
     assert any(end != b"none" for end in handed)
+
+
+@pytest.fixture
+def early_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`start_early` for the small test exports: two parts, from any size."""
+    monkeypatch.setattr(_parts, "PARTS_FROM", 0)
+    monkeypatch.setattr(_parts, "part_count", lambda: 2)
+
+
+def test_workers_started_early_are_the_ones_that_read(
+    watch_export: Path, early_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_early(watch_export)
+    assert len(_parts._EARLY) == 1
+    launched: list[int] = []
+    original = _parts._launch
+    monkeypatch.setattr(_parts, "_launch", lambda *a: launched.append(1) or original(*a))
+    merged = read_in_parts(locate(watch_export))
+    assert merged is not None and launched == [] and not _parts._EARLY
+    assert merged.values() == read_export(watch_export, parallel=False).values
+
+
+def test_workers_started_early_for_another_file_are_stopped_not_taken(
+    watch_export: Path, tmp_path: Path, early_parts: None
+) -> None:
+    other = tmp_path / "other.xml"
+    other.write_bytes(watch_export.read_bytes())
+    start_early(other)
+    ((workers, _events),) = _parts._EARLY.values()
+    merged = read_in_parts(locate(watch_export))
+    assert merged is not None and not _parts._EARLY
+    assert all(w._proc.poll() is not None for w in workers)
+
+
+def test_workers_started_early_for_a_file_changed_since_are_not_taken(
+    watch_export: Path, tmp_path: Path, early_parts: None
+) -> None:
+    path = tmp_path / "export.xml"
+    data = watch_export.read_bytes()
+    path.write_bytes(data)
+    start_early(path)
+    cut = data.rindex(b"<Record")
+    path.write_bytes(data[:cut] + b"</HealthData>\n")  # the last record is gone
+    merged = read_in_parts(locate(path))
+    assert merged is not None
+    assert merged.values() == read_export(path, parallel=False).values
+
+
+def test_workers_nobody_takes_are_stopped_at_exit(watch_export: Path, early_parts: None) -> None:
+    start_early(watch_export)
+    ((workers, _events),) = _parts._EARLY.values()
+    _parts._stop_early()  # what atexit calls
+    assert not _parts._EARLY
+    assert all(w._proc.poll() is not None for w in workers)
+
+
+@pytest.mark.parametrize("size", [0, 100])
+def test_no_early_start_for_a_zip_a_folder_a_missing_or_small_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    monkeypatch.setattr(_parts, "part_count", lambda: 2)
+    monkeypatch.setattr(_parts, "PARTS_FROM", size)
+    zipped = tmp_path / "export.zip"
+    zipped.write_bytes(b"PK\x03\x04" + b"\0" * 200)
+    small = tmp_path / "small.xml"
+    small.write_bytes(b"<HealthData/>")
+    for path in (zipped, tmp_path, tmp_path / "missing.xml", small if size else None):
+        if path is not None:
+            start_early(path)
+    assert not _parts._EARLY
+
+
+def test_parts_that_do_not_cover_the_body_end_to_end_are_refused() -> None:
+    export = ExportFile(Path("export.xml"), None, 1000, 100, 3)
+    assert _parts._tiled(export, [(100, 600), (600, 1000)])
+    assert not _parts._tiled(export, [(100, 600), (601, 1000)])  # a gap
+    assert not _parts._tiled(export, [(100, 600), (590, 1000)])  # an overlap
+    assert not _parts._tiled(export, [(100, 600), (600, 990)])  # short of the end
+    assert not _parts._tiled(export, [(0, 600), (600, 1000)])  # the prolog too
+    assert not _parts._tiled(export, [(100, 600), None])  # a worker that never said

@@ -1,29 +1,36 @@
 """The `twitchwise` command: a thin Typer layer over the core library.
 
-Each command group lives in its own module and registers itself on `app` (or on the shared
-`import`/`export` groups in `_app.py`); importing them here is what wires them in.
+`main` first starts what the command line asks for that can begin before the command is even
+parsed (`_early`), then loads the commands (`_commands`: Typer, Rich and every command group)
+and runs the one asked for. ``from twitchwise.cli import app`` loads them too.
 """
 
 from __future__ import annotations
 
-from . import apple_health as _apple_health  # noqa: F401
-from . import assess as _assess  # noqa: F401
-from . import backup as _backup  # noqa: F401
-from . import diary as _diary  # noqa: F401
-from . import diary_io as _diary_io  # noqa: F401
-from . import fhir as _fhir  # noqa: F401
-from . import insights as _insights  # noqa: F401
-from . import report as _report  # noqa: F401
-from . import serve as _serve  # noqa: F401
-from . import users as _users  # noqa: F401
-from . import wearables as _wearables  # noqa: F401
-from . import worker as _worker  # noqa: F401
-from ._app import app
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import typer
 
 
 def main() -> None:
     """Console-script entry point."""
+    from ._early import start_early_work
+
+    start_early_work(sys.argv[1:])
+    from ._commands import app
+
     app()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`, the Typer application with every command, loaded when first asked for."""
+    if name == "app":
+        from ._commands import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["app", "main"]

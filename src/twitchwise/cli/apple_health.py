@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from ._app import db_url, import_app
+from ._early import APPLE_HEALTH
 from ._errors import fail
 from ._open import quick_applies, store_import
 from ._progress import progress_bar
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from twitchwise.importers import Importer, ImportResult, Progress
 
 console = Console()
-SOURCE = "apple-health"
+SOURCE = APPLE_HEALTH
 """The importer's registered name (`AppleHealthImporter.name`; a test checks they agree)."""
 
 

@@ -1,24 +1,28 @@
 """One worker of `_parts`: scan and check the pieces of the body it is given, in one pass.
 
-A worker starts on the part it was launched with. When it finishes a piece it says ``idle`` and
-waits; the launcher then either hands it the second half of what a slower worker has left (so
-both end together, whatever the export holds where) or tells it it is ``done``. The slower
-worker, asked to ``stop`` at an offset, ends its piece at the first top-level element start
-from there on (never before what it has already read) and says where: ``cut N``. Pieces stay cut
-at element starts, so the argument in `_parts` (every piece well-formed exactly when the whole
-body is) holds for them as it does for the first parts.
+A worker is launched with the export's path, its part's number and the number of parts. It
+finds the body and the cut points itself (`cut_points`: a few small reads near each ideal cut,
+the same answer in every worker), says which part it took, and starts on it. When it finishes a
+piece it says ``idle`` and waits; the launcher then either hands it the second half of what a
+slower worker has left (so both end together, whatever the export holds where) or tells it it
+is ``done``. The slower worker, asked to ``stop`` at an offset, ends its piece at the first
+top-level element start from there on (never before what it has already read) and says where:
+``cut N``. Pieces stay cut at element starts, so the argument in `_parts` (every piece
+well-formed exactly when the whole body is) holds for them as it does for the first parts.
 
 This module is all a worker loads besides the scanner and libxml2; the launcher's side is
 `_parts`.
 
 Protocol, one line each. Launcher to worker (stdin): ``take START END``, ``stop OFFSET``,
-``done``. Worker to launcher (stdout): ``progress DONE POSITION`` (bytes read so far, in all its
-pieces; where it is in the file), ``idle``, ``cut END`` or ``cut none``, then ``ok N`` followed
-by N bytes of its pickled `DayBuilder`, or ``fail``.
+``done``. Worker to launcher (stdout): first ``part START END`` (the bytes of its part), then
+``progress DONE POSITION`` (bytes read so far, in all its pieces; where it is in the file),
+``idle``, ``cut END`` or ``cut none``, then ``ok N`` followed by N bytes of its pickled
+`DayBuilder`, or ``fail``.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import select
@@ -29,7 +33,7 @@ from typing import IO, TYPE_CHECKING, NoReturn
 
 from ._days import DayBuilder
 from ._scan import Scanner, Unsupported, first_start
-from ._source import AppleHealthError, ExportFile, _RunGuard
+from ._source import AppleHealthError, ExportFile, _RunGuard, locate
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -83,6 +87,33 @@ def start_after(fh: IO[bytes], offset: int) -> int:
         if size >= WINDOW or 0 <= at < size // 2:
             return at
         size = min(size * 8, WINDOW)
+
+
+def cut_points(export: ExportFile, parts: int) -> list[int] | None:
+    """Byte offsets ``[body start, cut 1, …, size]``, each cut at a top-level element start
+    outside any Correlation; None when the body cannot be cut that way."""
+    start, size = export.body_offset, export.size
+    cuts = [start]
+    with export.path.open("rb") as fh:
+        for i in range(1, parts):
+            ideal = max(start + (size - start) * i // parts, cuts[-1] + 1)
+            at = start_after(fh, ideal)
+            if at < 0:
+                return None
+            cuts.append(ideal + at)
+    cuts.append(size)
+    return cuts if all(a < b for a, b in itertools.pairwise(cuts)) else None
+
+
+def root_tag(export: ExportFile) -> bytes:
+    """The ``<HealthData …>`` start tag, put in front of every part but the first."""
+    with export.path.open("rb") as fh:
+        fh.seek(export.body_offset)
+        head = fh.read(64 << 10)
+    end = head.find(b">")
+    if end < 0 or head[end - 1 : end] == b"/":
+        raise Unsupported("an unusual root element")
+    return head[: end + 1]
 
 
 def read_part(
@@ -221,10 +252,10 @@ class _Worker:
                 self.builder,
                 self._look if HANDS_OVER else None,
             )
-            self._say(b"idle")
+            self.say(b"idle")
             command = self.commands.wait().split()
             while command[0] == b"stop":  # it came too late: this piece is finished
-                self._say(b"cut none")
+                self.say(b"cut none")
                 command = self.commands.wait().split()
             if command[0] != b"take":
                 return
@@ -233,7 +264,7 @@ class _Worker:
     def _advance(self, step: int, position: int) -> None:
         self.done += step
         if self.done >= self._next_report:
-            self._say(b"progress %d %d" % (self.done, position))
+            self.say(b"progress %d %d" % (self.done, position))
             self._next_report = self.done + REPORT_EVERY
 
     def _look(self, piece: Piece) -> None:
@@ -244,20 +275,25 @@ class _Worker:
         if command[0] != b"stop":
             raise Unsupported(f"unexpected command {line!r} while reading")
         end = piece.shorten(int(command[1]))
-        self._say(b"cut none" if end is None else b"cut %d" % end)
+        self.say(b"cut none" if end is None else b"cut %d" % end)
 
-    def _say(self, line: bytes) -> None:
+    def say(self, line: bytes) -> None:
         self.out.write(line + b"\n")
         self.out.flush()
 
 
 def _main(args: list[str], commands: int, out: IO[bytes]) -> int:
-    path, size, body_offset, body_line, start, end, root = args
-    export = ExportFile(Path(path), None, int(size), int(body_offset), int(body_line))
-    worker = _Worker(export, bytes.fromhex(root), _Commands(commands), out)
+    path, index, count = args[0], int(args[1]), int(args[2])
     try:
-        worker.run(int(start), int(end))
-    except (AppleHealthError, Unsupported, RecursionError, EOFError):
+        export = locate(Path(path))
+        cuts = cut_points(export, count) if export.member is None else None
+        if cuts is None:
+            raise Unsupported("a body that does not split into parts")
+        start, end = cuts[index], cuts[index + 1]
+        worker = _Worker(export, root_tag(export), _Commands(commands), out)
+        worker.say(b"part %d %d" % (start, end))
+        worker.run(start, end)
+    except (AppleHealthError, Unsupported, OSError, RecursionError, EOFError):
         out.write(b"fail\n")
         out.flush()
         return 1

@@ -16,6 +16,10 @@ instead, and each part can be scanned *and* checked on its own:
   cut at an element start the same way (`_part`): an export's halves rarely cost the same
   (sleep records, workouts and the types the diary uses sit wherever the phone wrote them).
 
+Each worker is given the file, its part's number and the number of parts, and cuts the body
+itself (`_part.cut_points`), so a command can start its workers before it has loaded anything
+else (`start_early`); the launcher checks that the parts they took cover the body end to end.
+
 This is only a faster way to the same answer. Anything unusual in any part (a damaged byte, a
 layout the scanner hands over, a cut in an odd place, a worker that cannot start) makes
 `read_in_parts` return None, and `read_export` reads the file the ordinary way, one reader, which
@@ -24,22 +28,23 @@ gives the same error message, with the same line number, as it always did.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import itertools
 import os
 import pickle
 import queue
+import stat
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO
 
 from .._base import Progress
 from ._days import DayBuilder
-from ._part import HANDS_OVER, start_after
-from ._scan import Unsupported
-from ._source import ExportFile
+from ._part import HANDS_OVER
+from ._source import _ZIP_MAGIC, ExportFile
 
 PARTS_FROM = 24 << 20
 """From this size of a plain export.xml on, `read_export` reads it in parts."""
@@ -58,31 +63,82 @@ def part_count() -> int:
     return max(1, min(cores, MAX_PARTS))
 
 
-def cut_points(export: ExportFile, parts: int) -> list[int] | None:
-    """Byte offsets ``[body start, cut 1, …, size]``, each cut at a top-level element start
-    outside any Correlation; None when the body cannot be cut that way."""
-    start, size = export.body_offset, export.size
-    cuts = [start]
-    with export.path.open("rb") as fh:
-        for i in range(1, parts):
-            ideal = max(start + (size - start) * i // parts, cuts[-1] + 1)
-            at = start_after(fh, ideal)
-            if at < 0:
-                return None
-            cuts.append(ideal + at)
-    cuts.append(size)
-    return cuts if all(a < b for a, b in itertools.pairwise(cuts)) else None
+def start_early(path: str | os.PathLike[str]) -> None:
+    """Start the workers for the plain export.xml at `path` now, for a `read_in_parts` to come.
+
+    A command that will read a large export calls this first thing, before it loads the rest
+    of itself: the workers then start and read on the other cores meanwhile instead of after
+    it (on two cores that is about a tenth of the whole import). The workers are kept for the
+    `read_in_parts` of the same file (same device, inode, size and modification time);
+    workers nobody takes are stopped when the process exits. Anything unexpected (not a
+    regular file, too small, a zip, one core, no process to start) starts nothing.
+    """
+    if not HANDS_OVER:  # workers that are never taken stop only by looking at their stdin
+        return
+    try:
+        info = os.stat(path)
+        with open(path, "rb") as fh:
+            zipped = fh.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC
+    except OSError:
+        return
+    parts = part_count()
+    if not stat.S_ISREG(info.st_mode) or info.st_size < PARTS_FROM or zipped or parts < 2:
+        return
+    started = _launch(Path(path), parts)
+    if started is not None:
+        if not _EARLY:
+            atexit.register(_stop_early)
+        _EARLY[_identity(info)] = started
 
 
-def root_tag(export: ExportFile) -> bytes:
-    """The ``<HealthData …>`` start tag, put in front of every part but the first."""
-    with export.path.open("rb") as fh:
-        fh.seek(export.body_offset)
-        head = fh.read(64 << 10)
-    end = head.find(b">")
-    if end < 0 or head[end - 1 : end] == b"/":
-        raise Unsupported("an unusual root element")
-    return head[: end + 1]
+_EARLY: dict[tuple[int, ...], tuple[list[_Worker], queue.Queue[tuple[_Worker, bytes]]]] = {}
+"""Workers started by `start_early`, by the identity of their file, until a reader takes them."""
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _stop_early() -> None:
+    while _EARLY:
+        workers, _events = _EARLY.popitem()[1]
+        for w in workers:
+            w.stop()
+
+
+def _launch(
+    path: Path, parts: int
+) -> tuple[list[_Worker], queue.Queue[tuple[_Worker, bytes]]] | None:
+    """One worker per part of `path`, started; None (and none left running) if one cannot be."""
+    events: queue.Queue[tuple[_Worker, bytes]] = queue.Queue()
+    workers: list[_Worker] = []
+    try:
+        for index in range(parts):
+            workers.append(_Worker(path, index, parts, events))
+    except OSError:
+        for w in workers:
+            w.stop()
+        return None
+    return workers, events
+
+
+def _take_early(
+    export: ExportFile, parts: int
+) -> tuple[list[_Worker], queue.Queue[tuple[_Worker, bytes]]] | None:
+    """The workers `start_early` started for this very file, if any (and for as many parts).
+    Any others are stopped: they were started for a file that is not being read after all."""
+    if not _EARLY:
+        return None
+    try:
+        started = _EARLY.pop(_identity(export.path.stat()), None)
+    except OSError:
+        started = None
+    _stop_early()
+    if started is not None and len(started[0]) != parts:
+        for w in started[0]:
+            w.stop()
+        return None
+    return started
 
 
 def read_in_parts(
@@ -93,18 +149,11 @@ def read_in_parts(
     parts = part_count() if parts is None else parts
     if export.member is not None or parts < 2:
         return None
-    try:
-        cuts = cut_points(export, parts)
-        root = root_tag(export)
-    except (OSError, Unsupported):
+    started = _take_early(export, parts) or _launch(export.path, parts)
+    if started is None:
         return None
-    if cuts is None:
-        return None
-    events: queue.Queue[tuple[_Worker, bytes]] = queue.Queue()
-    workers: list[_Worker] = []
+    workers, events = started
     try:
-        for start, end in itertools.pairwise(cuts):
-            workers.append(_Worker(export, start, end, root, events))
         builders = _Crew(workers, events).run(
             None
             if progress is None
@@ -115,7 +164,7 @@ def read_in_parts(
     finally:
         for w in workers:
             w.stop()
-    if builders is None:
+    if builders is None or not _tiled(export, [w.part for w in workers]):
         return None
     merged = DayBuilder()
     for builder in builders:
@@ -123,6 +172,17 @@ def read_in_parts(
     if progress is not None:
         progress(export.size, export.size)
     return merged
+
+
+def _tiled(export: ExportFile, parts: list[tuple[int, int] | None]) -> bool:
+    """Whether the parts the workers took cover the body exactly, end to end. Each worker cuts
+    the file itself; should it have changed between their looks, they may disagree."""
+    edge = export.body_offset
+    for part in parts:
+        if part is None or part[0] != edge:
+            return False
+        edge = part[1]
+    return edge == export.size
 
 
 class _Crew:
@@ -198,25 +258,21 @@ what it uses, so it puts bare package objects in their place (half of a worker's
 
 class _Worker:
     """One worker process (`_part`), as seen from the launcher: what it says is read by a
-    thread and put on `events`; ``progress`` lines only update `done` and `position`.
-    A plain subprocess (not multiprocessing), so it works whatever the caller's main module
-    is and never forks the parent's threads."""
+    thread and put on `events`; ``part`` and ``progress`` lines only update `part`, `done` and
+    `position`. A plain subprocess (not multiprocessing), so it works whatever the caller's
+    main module is and never forks the parent's threads."""
 
     def __init__(
-        self,
-        export: ExportFile,
-        start: int,
-        end: int,
-        root: bytes,
-        events: queue.Queue[tuple[_Worker, bytes]],
+        self, path: Path, index: int, parts: int, events: queue.Queue[tuple[_Worker, bytes]]
     ) -> None:
-        self.position, self.end = start, end
+        self.part: tuple[int, int] | None = None
+        """The bytes ``[start, end)`` the worker took first, once it has said so."""
+        self.position = self.end = 0
         self.done = 0
         self.builder: DayBuilder | None = None
         self._events = events
-        args = [export.path, export.size, export.body_offset, export.body_line, start, end]
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, *map(str, args), root.hex()],
+            [sys.executable, "-c", _LAUNCH, os.fspath(path), str(index), str(parts)],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.PIPE,
@@ -246,6 +302,10 @@ class _Worker:
                 if line.startswith(b"progress "):
                     _, done, position = line.split()
                     self.done, self.position = int(done), int(position)
+                elif line.startswith(b"part "):
+                    _, start, end = line.split()
+                    self.part = int(start), int(end)
+                    self.position, self.end = self.part
                 elif line.startswith(b"ok "):
                     self.builder = _unpickle(out, int(line.split()[1]))
                     said = b"ok"
