@@ -25,6 +25,10 @@ runs and machines. twitchwise's command uses three processes on a two-core machi
 and a worker per core that scans and checks its part of the file), so on an idle two-core
 machine its wall-clock time is about the 2-core bound, not its CPU time.
 
+Before timing, the project's modules (and those of ``--compare-src``) are compiled to bytecode,
+as installing them does (`bytecode.py`): otherwise a shell with PYTHONDONTWRITEBYTECODE=1 makes
+every process compile them from source on every run, which no installed copy does.
+
     python benchmarks/apple_health.py                       # 200 MB and 1 GB, both shapes
     python benchmarks/apple_health.py --size-mb 1024 --shapes watch
     python benchmarks/apple_health.py --size-mb 100 --alternatives --skip-healthkit
@@ -53,6 +57,7 @@ OUT = HERE / "out"
 BENCH_VENV = HERE / ".venv"
 sys.path.insert(0, str(HERE))
 
+from bytecode import compile_trees  # noqa: E402
 from generate_apple_health import generate  # noqa: E402
 
 
@@ -249,6 +254,7 @@ def main() -> None:
     args = parser.parse_args()
 
     OUT.mkdir(exist_ok=True)
+    compile_trees(args.compare_src)
     print(
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start\n"
         "(MB/s is wall-clock; cpu is user+sys of the whole process tree; main and busiest are "
