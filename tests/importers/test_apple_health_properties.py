@@ -32,7 +32,14 @@ QUANTITY_UNITS = {
     f"{Q}BasalEnergyBurned": ["kcal"],
 }
 SLEEP_VALUES = ["InBed", "Awake", "AsleepCore", "AsleepDeep", "AsleepREM", "Asleep"]
-SOURCES = ["Sam’s Apple Watch", "Sam's iPhone", "Fit &amp; Well", "AutoSleep"]
+SOURCES = [
+    "Sam’s Apple Watch",
+    "Sam's iPhone",
+    "Fit &amp; Well",
+    "Fit &#38; Well",  # the same name, spelled another way
+    "AutoSleep",
+    "Tab\tWatch",
+]
 ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "Not/AZone"]
 DEVICE = "&lt;&lt;HKDevice: 0x28&gt;, name:Apple Watch, model:Watch&gt;"
 
@@ -48,13 +55,22 @@ values = st.one_of(
     st.integers(0, 900).map(str),
     st.floats(0, 500, allow_nan=False).map(lambda v: f"{v:.3f}"),
     st.sampled_from(["abc", "-3", ""]),
+    # what XML resolves, so the scanner must too: entities, and tabs and breaks (spaces)
+    st.sampled_from(["&#49;2", "4&#10;", " 7", "2\t", "&#x33;.5", "1&amp;"]),
 )
+
+
+def escaped(text: str) -> str:
+    """`text` with its first character written as a character reference (the same value)."""
+    return f"&#{ord(text[0])};{text[1:]}" if text else text
 
 
 @st.composite
 def records(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from([*QUANTITY_UNITS, "sleep", "mindful", "workout"]))
     start, end = sorted([draw(stamps), draw(stamps)])
+    if draw(st.integers(0, 19)) == 0:
+        start = start.replace(" ", "&#32;", 1)  # the time after a reference to a space
     source = draw(st.sampled_from(SOURCES))
     children = []
     if draw(st.booleans()):
@@ -81,6 +97,8 @@ def records(draw: st.DrawFn) -> str:
             kind, unit, value = "HKCategoryTypeIdentifierMindfulSession", None, "0"
         else:
             unit = draw(st.sampled_from([*QUANTITY_UNITS[kind], "bogus"]))
+            if draw(st.integers(0, 9)) == 0:
+                unit = escaped(unit)
             value = draw(values)
         attrs = [("type", kind), ("sourceName", source), ("sourceVersion", "9.5")]
         if unit is not None:
@@ -156,6 +174,31 @@ def test_fast_reader_equals_the_reference_parse(data: bytes, chunk: int) -> None
                 assert type(exc).__name__ == "Unsupported"
             else:
                 assert scanned.values() == reference.values()
+    finally:
+        path.unlink()
+
+
+def test_one_source_spelled_two_ways_is_one_source() -> None:
+    """Steps count from the source with the most; a name written with ``&amp;`` in some records
+    and ``&#38;`` in others is one source, as XML reads it, not two smaller ones."""
+    rows = [
+        (source, value)
+        for source, value in [("Phone", 900), ("Fit &amp; Well", 600), ("Fit &#38; Well", 500)]
+        for _ in range(3)
+    ]
+    body = "".join(
+        f'\n <Record type="{Q}StepCount" sourceName="{source}" unit="count"'
+        f' startDate="2024-03-01 0{i}:00:00 +0000" endDate="2024-03-01 0{i}:05:00 +0000"'
+        f' value="{value}"/>'
+        for i, (source, value) in enumerate(rows)
+    )
+    path = write(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_GB">{body}\n'
+        "</HealthData>\n".encode()
+    )
+    try:
+        (steps,) = read_export(path, parallel=False).values
+        assert steps.value == 3 * 1100
     finally:
         path.unlink()
 

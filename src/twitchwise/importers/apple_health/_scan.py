@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import itemgetter
 
 from ._days import QUANTITIES, USED_TYPES, DayBuilder
 from ._source import MAX_RUN, ExportFile, damaged
@@ -40,21 +41,20 @@ def _trie(words: Iterable[bytes]) -> bytes:
     return b"(?:" + b"|".join(alts) + b")" + (b"?" if optional else b"")
 
 
-_READ = rb'"([^"&<\t\n\r]*+)"'
+_READ = rb'"([^"]*+)"'
+"""An attribute's raw value. The few with an entity reference or a tab or line break (which XML
+turns into a space) are resolved where they are used (`_text`), not excluded here: a character
+class with exceptions costs the regex engine a test per byte, a single excluded byte does not."""
 _SKIP = rb'"[^"]*+"'
 _USED = re.compile(
     rb'<(?:Record(?:\s+type="(' + _trie(t.encode() for t in USED_TYPES) + rb')"(?:'
-    # 1. the layout iPhones write, fields captured one by one
+    # 1. the layout iPhones write, fields captured one by one; the rest of startDate and the
+    # whole endDate in one capture, split only for the rows that need them
     rb" sourceName=" + _READ + rb"(?: sourceVersion=" + _SKIP + rb")?(?: device=" + _SKIP + rb")?"
     rb"(?: unit=" + _READ + rb")?(?: creationDate=" + _SKIP + rb")?"
-    rb' startDate="([0-9]{4}-[0-9]{2}-[0-9]{2})([^"&<\t\n\r]*+)"'
-    + rb" endDate="
-    + _READ
-    + rb" value="
-    + _READ
-    + rb"(?: device="
-    + _SKIP
-    + rb")?\s*(?:/>|>(.*?)</Record\s*>)"
+    rb' startDate="([0-9]{4}-[0-9]{2}-[0-9]{2})([^"]*+" endDate="[^"]*+)"'
+    rb" value=" + _READ + rb"(?: device=" + _SKIP + rb")?"
+    rb"\s*(?:/>|>((?:[^<]++|<(?!/Record))*+)</Record\s*>)"
     # 2. any other attribute layout: the whole attribute text
     rb"|([^>]*/)>|([^>]*)>(.*?)</Record\s*>)"
     # 3. a record whose first attribute is not its type
@@ -70,6 +70,9 @@ _ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
 _TZ = re.compile(rb'<MetadataEntry\s+key="HKTimeZone"\s+value="([^"]*)"')
 _CORRELATION = re.compile(rb"<Correlation\b.*?</Correlation\s*>", re.DOTALL)
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_CARE = re.compile(rb"[&\t\n\r]")
+"""What makes an attribute's raw bytes differ from its value."""
+_END_DATE = b'" endDate="'
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _TOP_LEVEL = (b"<Record", b"<Workout", b"<Correlation")
 _RARE_TOP_LEVEL = _TOP_LEVEL[1:]
@@ -116,8 +119,14 @@ class Scanner:
             joined = tail + chunk[:head]
             _block(export, joined, 0, len(joined), builder)
             start = head
-        cut = _boundary(chunk, start)
-        _block(export, chunk, start, cut, builder)
+        cut = _last_start(chunk, start)
+        runs = _group(_USED.findall(chunk, start, cut))
+        if b"Correlation" in _markup(runs):
+            # Rare: the cut may fall inside a Correlation. Looked for only now, once the regex
+            # has found one, not with a search through every block.
+            cut = _outside_correlation(chunk, start, cut)
+            runs = _group(_USED.findall(chunk, start, cut))
+        _read(export, chunk, start, cut, builder, runs)
         self._tail = chunk[cut:]
 
     def close(self) -> None:
@@ -179,9 +188,9 @@ def _find_tag(buf: bytes, tag: bytes, low: int, high: int) -> int:
     return -1
 
 
-def _boundary(buf: bytes, start: int) -> int:
-    """A cut point at or after `start`, before the last top-level element start and outside
-    any Correlation; `start` when there is none."""
+def _last_start(buf: bytes, start: int) -> int:
+    """The last top-level element start at or after `start` (`start` when there is none),
+    unless it is inside a Correlation (`_outside_correlation` sees to that)."""
     window = 1 << 20
     while True:
         low = max(start, len(buf) - window)
@@ -193,11 +202,14 @@ def _boundary(buf: bytes, start: int) -> int:
         if cut >= 0 or low == start:
             break
         window *= 4
-    if cut <= start:
-        return start
+    return max(cut, start)
+
+
+def _outside_correlation(buf: bytes, start: int, cut: int) -> int:
+    """`cut`, or the start of the Correlation it falls inside."""
     open_corr = buf.rfind(b"<Correlation", start, cut + 1)
     if open_corr >= 0 and open_corr > buf.rfind(b"</Correlation", start, cut):
-        cut = open_corr
+        return open_corr
     return cut
 
 
@@ -213,11 +225,49 @@ def _rfind_tag(buf: bytes, tag: bytes, low: int) -> int:
 
 def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBuilder) -> None:
     """Read the complete top-level elements in buf[start:end]."""
-    if end <= start:
-        return
-    rows = _USED.findall(buf, start, end)
+    if end > start:
+        _read(export, buf, start, end, builder, _group(_USED.findall(buf, start, end)))
+
+
+_Row = tuple[bytes, ...]
+_Runs = dict[tuple[bytes, ...], list[_Row]]
+_MARKUP = (b"", b"", b"", b"")
+"""The key of the rows that are not records of a used type: Correlations, Workouts, comments,
+CDATA, processing instructions, and records whose first attribute is not their type."""
+
+
+def _group(rows: list[_Row]) -> _Runs:
+    """The rows by (type, source, unit, day): quantity samples in runs `DayBuilder.quantity_run`
+    adds at once (a C-level sum), and every other kind of row under keys `_read` sorts out.
+
+    Grouping by key, not by consecutive rows, keeps runs long when an export interleaves the
+    iPhone's and the Watch's samples in time order; and every row is grouped, whatever it is,
+    so that the one loop over all rows does nothing else: the rare rows that need a closer
+    look are found per key afterwards, not per row.
+    """
+    runs: _Runs = {}
+    for row in rows:
+        key = row[:4]
+        members = runs.get(key)
+        if members is None:
+            runs[key] = [row]
+        else:
+            members.append(row)
+    return runs
+
+
+def _markup(runs: _Runs) -> set[bytes]:
+    """What markup other than used records the rows hold (``Correlation``, ``Workout``, ``!``,
+    ``?``, or empty for a record whose first attribute is not its type)."""
+    return {row[_SPECIAL] for row in runs.get(_MARKUP, ())}
+
+
+def _read(
+    export: ExportFile, buf: bytes, start: int, end: int, builder: DayBuilder, runs: _Runs
+) -> None:
+    """Add the rows of buf[start:end], grouped by `_group`, to `builder`."""
     workouts = False
-    found = {row[_SPECIAL] for row in rows if not row[0]}
+    found = _markup(runs)
     if found:
         if b"" in found:
             raise Unsupported("a Record whose first attribute is not type")
@@ -231,9 +281,20 @@ def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBui
             return
         workouts = b"Workout" in found
     _note_types(buf, start, end, builder)
-    runs, others = _group(rows)
-    for (kind, source, unit, day), members in runs.items():
-        values = [row[_VALUE] for row in members]
+    others: list[_Row] = []
+    for key, members in runs.items():
+        kind, source, unit, day = key
+        if not day or kind not in _QUANTITY_BYTES or _CARE.search(source) or _CARE.search(unit):
+            # markup, a record in another layout, sleep or mindfulness, an entity or a tab
+            if day or kind:
+                others.extend(members)
+            continue
+        if b"HKTimeZone" in b"".join(map(_content, members)):
+            others.extend(row for row in members if b"HKTimeZone" in row[_CONTENT])
+            members = [row for row in members if b"HKTimeZone" not in row[_CONTENT]]
+            if not members:
+                continue
+        values = list(map(_value, members))
         if builder.quantity_run(kind, source, unit, day, values):
             continue
         # Usually the day is new: reading the first sample in full registers it, then the
@@ -253,57 +314,45 @@ def _block(export: ExportFile, buf: bytes, start: int, end: int, builder: DayBui
             builder.workout(_attributes(export, raw), tz)
 
 
-_Row = tuple[bytes, ...]
-
-
-def _group(rows: list[_Row]) -> tuple[dict[tuple[bytes, ...], list[_Row]], list[_Row]]:
-    """Quantity samples by (type, source, unit, day), and the rows that need a closer look.
-
-    Grouping by key, not by consecutive rows, keeps `DayBuilder.quantity_run` (a C-level sum)
-    in use when an export interleaves the iPhone's and the Watch's samples in time order, and
-    children other than ``HKTimeZone`` metadata (a sync id, "was user entered") change nothing.
-    """
-    runs: dict[tuple[bytes, ...], list[_Row]] = {}
-    others: list[_Row] = []
-    quantities = _QUANTITY_BYTES
-    for row in rows:
-        kind = row[0]
-        if not kind:
-            continue
-        content = row[_CONTENT]
-        if row[1] and kind in quantities and (not content or b"HKTimeZone" not in content):
-            key = row[:4]
-            members = runs.get(key)
-            if members is None:
-                runs[key] = [row]
-            else:
-                members.append(row)
-        else:
-            others.append(row)
-    return runs, others
-
-
-_VALUE = 6
-_CONTENT = 7
-_SPECIAL = 11
+_REST = 4
+"""The rest of startDate and the whole endDate: never empty in a row of the strict layout."""
+_VALUE = 5
+_CONTENT = 6
+_SPECIAL = 10
+_value = itemgetter(_VALUE)
+_content = itemgetter(_CONTENT)
 
 
 def _row(export: ExportFile, row: tuple[bytes, ...], builder: DayBuilder) -> None:
-    kind, source, unit, day, rest, stop, value, content, closed, opened, inner, _ = row
-    if source:
-        tz = _inner_time_zone(content) if content else None
-        if tz is None and kind in _QUANTITY_BYTES:
-            builder.quantity_bytes(kind, source, unit, day + rest, value)
-            return
-        attrs = {"sourceName": source.decode(), "startDate": (day + rest).decode()}
-        attrs["endDate"] = stop.decode()
-        attrs["value"] = value.decode()
-        if unit:
-            attrs["unit"] = unit.decode()
-        builder.record(kind.decode(), attrs, tz)
-    else:
+    kind, source, unit, day, rest_end, value, content, closed, opened, inner, _ = row
+    if not rest_end:
         tz = _inner_time_zone(inner) if inner else None
         builder.record(kind.decode(), _attributes(export, closed or opened), tz)
+        return
+    tz = _inner_time_zone(content) if content else None
+    rest, _, stop = rest_end.partition(_END_DATE)
+    start = day + rest
+    if tz is None and kind in _QUANTITY_BYTES and not _CARE.search(b"".join(row[1:6])):
+        builder.quantity_bytes(kind, source, unit, start, value)
+        return
+    attrs = {
+        "sourceName": _text(export, source),
+        "startDate": _text(export, start),
+        "endDate": _text(export, stop),
+        "value": _text(export, value),
+    }
+    if unit:
+        attrs["unit"] = _text(export, unit)
+    builder.record(kind.decode(), attrs, tz)
+
+
+def _text(export: ExportFile, raw: bytes) -> str:
+    """An attribute's value from its raw bytes (entities resolved, tabs and breaks as spaces)."""
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError as exc:
+        raise damaged(export, f"it is not valid UTF-8 ({exc.reason})") from exc
+    return _unescape(text) if _CARE.search(raw) else text
 
 
 def _attributes(export: ExportFile, raw: bytes) -> dict[str, str]:
