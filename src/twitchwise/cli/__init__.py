@@ -1,8 +1,9 @@
 """The `twitchwise` command: a thin Typer layer over the core library.
 
 `main` first starts what the command line asks for that can begin before the command is even
-parsed (`_early`), then loads the commands (`_commands`: Typer, Rich and every command group)
-and runs the one asked for. ``from twitchwise.cli import app`` loads them too.
+parsed (`_early`), then loads Typer, Rich and the module of the command asked for (`_commands`;
+every command module for help at the root, or for anything it does not recognise) and runs it.
+``from twitchwise.cli import app`` loads every command.
 """
 
 from __future__ import annotations
@@ -18,18 +19,19 @@ def main() -> None:
     """Console-script entry point."""
     from ._early import start_early_work
 
-    start_early_work(sys.argv[1:])
-    from ._commands import app
+    argv = sys.argv[1:]
+    start_early_work(argv)
+    from ._commands import load
 
-    app()
+    load(argv)()
 
 
 def __getattr__(name: str) -> typer.Typer:
     """`app`, the Typer application with every command, loaded when first asked for."""
     if name == "app":
-        from ._commands import app
+        from ._commands import load
 
-        return app
+        return load()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,23 +1,93 @@
-"""Every command of `twitchwise`, wired in.
+"""Every command of `twitchwise`, and which module registers which.
 
 Each command group lives in its own module and registers itself on `app` (or on the shared
-`import`/`export` groups in `_app.py`); importing them here is what wires them in.
+`import`/`export` groups in `_app.py`) when it is imported. `load` imports the one module the
+command line asks for, or all of them: a command that is run needs only its own module, and
+Typer then builds only its click command (for every command, that is a fifth of the start-up
+of `twitchwise log`). Help at the root or of a group, and anything not recognised here, load
+every module, so Typer lists, suggests and complains as it always does.
 """
 
 from __future__ import annotations
 
-from . import apple_health as _apple_health  # noqa: F401
-from . import assess as _assess  # noqa: F401
-from . import backup as _backup  # noqa: F401
-from . import diary as _diary  # noqa: F401
-from . import diary_io as _diary_io  # noqa: F401
-from . import fhir as _fhir  # noqa: F401
-from . import insights as _insights  # noqa: F401
-from . import report as _report  # noqa: F401
-from . import serve as _serve  # noqa: F401
-from . import users as _users  # noqa: F401
-from . import wearables as _wearables  # noqa: F401
-from . import worker as _worker  # noqa: F401
-from ._app import app
+from collections.abc import Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-__all__ = ["app"]
+if TYPE_CHECKING:
+    import typer
+
+MODULES = (
+    "apple_health",
+    "assess",
+    "backup",
+    "diary",
+    "diary_io",
+    "fhir",
+    "insights",
+    "report",
+    "serve",
+    "users",
+    "wearables",
+    "worker",
+)
+"""Every command module, in the order their commands are listed."""
+ROUTES: dict[tuple[str, ...], str] = {
+    ("assess",): "assess",
+    ("backup",): "backup",
+    ("restore",): "backup",
+    ("log",): "diary",
+    ("checkin",): "diary",
+    ("diary",): "diary",
+    ("erase",): "diary",
+    ("insights",): "insights",
+    ("experiment",): "insights",
+    ("report",): "report",
+    ("serve",): "serve",
+    ("user",): "users",
+    ("worker",): "worker",
+    ("import", "apple-health"): "apple_health",
+    ("import", "diary"): "diary_io",
+    ("import", "health-connect"): "wearables",
+    ("import", "auto"): "wearables",
+    ("import", "fitbit"): "wearables",
+    ("import", "garmin"): "wearables",
+    ("export", "diary"): "diary_io",
+    ("export", "fhir"): "fhir",
+}
+"""The module that registers each command (`tests/cli/test_commands.py` checks it against the
+commands the modules register)."""
+SHARED_GROUPS = frozenset({"import", "export"})
+"""Groups whose commands several modules register: routed by their command's name too."""
+VALUED = frozenset({"--db", "--as"})
+"""The root's options that take a value as the next word."""
+
+
+def load(argv: Sequence[str] | None = None) -> typer.Typer:
+    """The app with the command `argv` (the words after ``twitchwise``) runs registered, or
+    with every command when `argv` is None or names no command `ROUTES` knows."""
+    route = None if argv is None else ROUTES.get(command_words(argv))
+    for name in MODULES if route is None else (route,):
+        import_module(f"{__package__}.{name}")
+    from ._app import app
+
+    return app
+
+
+def command_words(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command's name in `argv`: one word, or two for a command of a shared group, after
+    the root's options (and the values of those that take one)."""
+    words: list[str] = []
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            if words:  # an option of the command or group: its name has ended
+                break
+            skip = word in VALUED
+        else:
+            words.append(word)
+            if words[0] not in SHARED_GROUPS or len(words) == 2:
+                break
+    return tuple(words)
