@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from benchmark_scripts import benchmark_script
@@ -30,6 +35,21 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def run(*args: str) -> Result:
     return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def probed(probe: str, url: str) -> Any:
+    """What `probe` printed as ``RESULT <json>``, run in a fresh interpreter with `url` as its
+    diary (this test process has long since imported everything)."""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TWITCHWISE_DB": url},
+        timeout=120,
+    )
+    line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+    assert line, done.stdout + done.stderr
+    return json.loads(line[-1].removeprefix("RESULT "))
 
 
 def text(result: Result) -> str:
@@ -179,10 +199,6 @@ def test_every_way_of_writing_stores_the_same_values(
 
 
 def test_an_import_into_sqlite_loads_no_sqlalchemy_nor_other_importers(tmp_path: Path) -> None:
-    import json
-    import os
-    import subprocess
-    import sys
 
     probe = (
         "import json, sys\n"
@@ -195,22 +211,14 @@ def test_an_import_into_sqlite_loads_no_sqlalchemy_nor_other_importers(tmp_path:
         " 'twitchwise.importers.garmin', 'twitchwise.importers.health_connect')\n"
         "print('RESULT ' + json.dumps([code, [m for m in heavy if m in sys.modules]]))\n"
     )
-    env = {**os.environ, "TWITCHWISE_DB": f"sqlite:///{tmp_path / 'new.db'}"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
-    )
-    line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
-    assert line, done.stdout + done.stderr
-    assert json.loads(line[-1].removeprefix("RESULT ")) == [0, []]
-    with Diary.open(env["TWITCHWISE_DB"]) as diary:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    assert probed(probe, url) == [0, []]
+    with Diary.open(url) as diary:
         assert len(diary.list_day_values(source="apple-health")) == 8
 
 
 def test_the_command_starts_its_workers_without_lxml_or_the_other_importers() -> None:
     """What runs before the worker processes start is the time they wait for."""
-    import subprocess
-    import sys
-
     probe = (
         "import sys\n"
         "from twitchwise.importers import get_importer\n"
@@ -230,10 +238,6 @@ def test_the_command_starts_its_workers_before_it_loads_typer(tmp_path: Path) ->
     """``twitchwise import apple-health export.xml`` starts its workers first thing
     (`cli._early`): they are launched once, before Typer is loaded, the import takes them, and
     the diary gets the one-reader values."""
-    import json
-    import os
-    import subprocess
-    import sys
 
     from twitchwise.importers.apple_health import read_export
 
@@ -257,15 +261,10 @@ def test_the_command_starts_its_workers_before_it_loads_typer(tmp_path: Path) ->
         "    code = exc.code\n"
         "print('RESULT ' + json.dumps([code, launched, [t is not None for t in taken]]))\n"
     )
-    env = {**os.environ, "TWITCHWISE_DB": f"sqlite:///{tmp_path / 'new.db'}"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
-    )
-    line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
-    assert line, done.stdout + done.stderr
-    assert json.loads(line[-1].removeprefix("RESULT ")) == [0, [False], [True]]
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    assert probed(probe, url) == [0, [False], [True]]
     truth = read_export(export, parallel=False).values
-    assert imported(env["TWITCHWISE_DB"]) == sorted((v.day, v.metric, v.value) for v in truth)
+    assert imported(url) == sorted((v.day, v.metric, v.value) for v in truth)
 
 
 @pytest.mark.parametrize(
