@@ -1,9 +1,9 @@
 """Work a command line asks for that can start before the command is parsed.
 
-Loading the commands (Typer, Rich, every command group) takes a tenth of a second, with one
-core busy and the others idle. ``twitchwise import apple-health export.xml`` spends most of its
-time in worker processes reading the file on every core; started first, they read while the
-command loads instead of after (`twitchwise.importers.apple_health.start_early`).
+Loading the command (Typer, Rich, the command's module) takes most of a tenth of a second,
+with one core busy and the others idle. ``twitchwise import apple-health export.xml`` spends
+most of its time in worker processes reading the file on every core; started first, they read
+while the command loads instead of after (`twitchwise.importers.apple_health.start_early`).
 
 This looks at the words of the command line only; Typer still parses them, and the command
 takes the workers only if it reads that very file. Guessing wrong costs a moment of the

@@ -68,7 +68,8 @@ def start_early(path: str | os.PathLike[str]) -> None:
 
     A command that will read a large export calls this first thing, before it loads the rest
     of itself: the workers then start and read on the other cores meanwhile instead of after
-    it (on two cores that is about a tenth of the whole import). The workers are kept for the
+    it (on two busy cores, a few hundredths of a second of the whole import; more with more
+    cores). The workers are kept for the
     `read_in_parts` of the same file (same device, inode, size and modification time);
     workers nobody takes are stopped when the process exits. Anything unexpected (not a
     regular file, too small, a zip, one core, no process to start) starts nothing.
