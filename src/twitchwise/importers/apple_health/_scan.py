@@ -348,18 +348,19 @@ def _row(export: ExportFile, row: tuple[bytes, ...], builder: DayBuilder) -> Non
 
 def _text(export: ExportFile, raw: bytes) -> str:
     """An attribute's value from its raw bytes (entities resolved, tabs and breaks as spaces)."""
-    try:
-        text = raw.decode()
-    except UnicodeDecodeError as exc:
-        raise damaged(export, f"it is not valid UTF-8 ({exc.reason})") from exc
+    text = _decode(export, raw)
     return _unescape(text) if _CARE.search(raw) else text
 
 
-def _attributes(export: ExportFile, raw: bytes) -> dict[str, str]:
+def _decode(export: ExportFile, raw: bytes) -> str:
     try:
-        text = raw.decode()
+        return raw.decode()
     except UnicodeDecodeError as exc:
         raise damaged(export, f"it is not valid UTF-8 ({exc.reason})") from exc
+
+
+def _attributes(export: ExportFile, raw: bytes) -> dict[str, str]:
+    text = _decode(export, raw)
     pairs = _ATTR.findall(text)
     if text.count('"') != 2 * len(pairs) or text.count("=") != len(pairs):
         raise Unsupported("attribute layout")
