@@ -124,8 +124,10 @@ class Scanner:
         if b"Correlation" in _markup(runs):
             # Rare: the cut may fall inside a Correlation. Looked for only now, once the regex
             # has found one, not with a search through every block.
-            cut = _outside_correlation(chunk, start, cut)
-            runs = _group(_USED.findall(chunk, start, cut))
+            moved = _outside_correlation(chunk, start, cut)
+            if moved != cut:
+                cut = moved
+                runs = _group(_USED.findall(chunk, start, cut))
         _read(export, chunk, start, cut, builder, runs)
         self._tail = chunk[cut:]
 
