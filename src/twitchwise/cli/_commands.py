@@ -66,7 +66,7 @@ VALUED = frozenset({"--db", "--as"})
 def load(argv: Sequence[str] | None = None) -> typer.Typer:
     """The app with the command `argv` (the words after ``twitchwise``) runs registered, or
     with every command when `argv` is None or names no command `ROUTES` knows."""
-    route = None if argv is None else ROUTES.get(command_words(argv))
+    route = None if argv is None else ROUTES.get(split_command(argv)[0])
     for name in MODULES if route is None else (route,):
         import_module(f"{__package__}.{name}")
     from ._app import app
@@ -74,20 +74,20 @@ def load(argv: Sequence[str] | None = None) -> typer.Typer:
     return app
 
 
-def command_words(argv: Sequence[str]) -> tuple[str, ...]:
-    """The command's name in `argv`: one word, or two for a command of a shared group, after
-    the root's options (and the values of those that take one)."""
+def split_command(argv: Sequence[str]) -> tuple[tuple[str, ...], Sequence[str]]:
+    """The command's name in `argv` (one word, or two for a command of a shared group, after
+    the root's options and the values of those that take one), and the words after it."""
     words: list[str] = []
     skip = False
-    for word in argv:
+    for at, word in enumerate(argv):
         if skip:
             skip = False
         elif word.startswith("-"):
             if words:  # an option of the command or group: its name has ended
-                break
+                return tuple(words), argv[at:]
             skip = word in VALUED
         else:
             words.append(word)
             if words[0] not in SHARED_GROUPS or len(words) == 2:
-                break
-    return tuple(words)
+                return tuple(words), argv[at + 1 :]
+    return tuple(words), ()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._commands import split_command
+
 APPLE_HEALTH = "apple-health"
 """The command's name under ``import`` (`cli.apple_health` registers it under this name)."""
 
@@ -29,12 +31,9 @@ def start_early_work(argv: Sequence[str]) -> None:
 
 def apple_health_path(argv: Sequence[str]) -> str | None:
     """PATH, when `argv` reads ``[global options] import apple-health [options] PATH`` and
-    asks for no help."""
-    for i, word in enumerate(argv[:-1]):
-        if word == "import" and argv[i + 1] == APPLE_HEALTH:
-            rest = argv[i + 2 :]
-            if any(w in ("--help", "-h", "--") for w in rest):
-                return None
-            paths = [w for w in rest if not w.startswith("-")]
-            return paths[0] if len(paths) == 1 else None
-    return None
+    asks for no help (the command found as `_commands` finds it to load its module)."""
+    words, rest = split_command(argv)
+    if words != ("import", APPLE_HEALTH) or any(w in ("--help", "-h", "--") for w in rest):
+        return None
+    paths = [w for w in rest if not w.startswith("-")]
+    return paths[0] if len(paths) == 1 else None
